@@ -112,7 +112,7 @@ func Default() (backends.Backend, error) {
 			defaultBackend, defaultErr = Load(defaultChoice)
 		}
 		if defaultErr == nil {
-			fmt.Fprintf(os.Stderr, "godl: backend %s\n", defaultChoice)
+			fmt.Fprintf(os.Stderr, "godl: backend %s\n", shortenPaths(defaultChoice.String()))
 		}
 	})
 	return defaultBackend, defaultErr
@@ -226,6 +226,14 @@ func RepoRoot() string {
 		}
 	}
 	return ""
+}
+
+// shortenPaths writes paths inside the repository relative to its root, to keep the line short.
+func shortenPaths(s string) string {
+	if root := RepoRoot(); root != "" {
+		return strings.ReplaceAll(s, root+string(filepath.Separator), "")
+	}
+	return s
 }
 
 func isFile(p string) bool {

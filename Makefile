@@ -1,0 +1,81 @@
+# godl — Deep Learning in Go, from tensors to YOLOv3.
+# `make setup` once, then `make test`. See README.md.
+
+SHELL := /bin/bash
+export PATH := $(CURDIR)/.bin:$(PATH)
+VENV := .venv
+PY := $(VENV)/bin/python
+NB ?=
+APT_PACKAGES := dataset-fashion-mnist fonts-wqy-zenhei chromium
+GO_TOOLS := github.com/janpfeifer/gonb golang.org/x/tools/cmd/goimports golang.org/x/tools/gopls
+KERNEL_JSON := $(HOME)/.local/share/jupyter/kernels/gonb/kernel.json
+
+.PHONY: setup apt-packages test test-go test-tools notebooks lint-notebooks clean-notebooks lab book bench clean
+
+## setup: everything the book needs: Debian packages, Go modules and tools, the GoNB kernel,
+## the Python venv (JupyterLab, nbclient, Sphinx) and the XLA CPU plugin. Idempotent.
+setup: apt-packages .bin/gonb $(VENV)/.installed $(KERNEL_JSON)
+	go mod download
+	@echo "setup done: $$(go run ./cmd/backend 2>&1 | tail -n 1)"
+
+apt-packages:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages: $$missing"; \
+	  sudo=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q $$missing; \
+	fi
+
+.bin/gonb: go.mod go.sum
+	go build -o .bin/ $(GO_TOOLS)
+	@touch .bin/gonb
+
+$(VENV)/.installed: requirements.txt requirements-pjrt.txt
+	[ -x $(PY) ] || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	$(PY) -m pip install -q --require-hashes --no-deps -r requirements-pjrt.txt
+	@touch $@
+
+$(KERNEL_JSON): .bin/gonb
+	.bin/gonb --install --logtostderr=false
+	$(PY) tools/kernel_env.py $(KERNEL_JSON) "$(CURDIR)/.bin:$$(dirname $$(command -v go)):$$PATH"
+
+## test: go vet, Go tests, the tools' tests, every notebook in quick mode, the site and its test.
+test: test-go test-tools
+	GODL_QUICK=1 $(PY) tools/nbharness/run_notebooks.py --out build/executed
+	$(MAKE) book
+	$(PY) -m pytest -q tools/site
+
+test-go:
+	go vet ./...
+	go test ./...
+
+test-tools:
+	$(PY) -m pytest -q tools/nbharness tools/kernel_env_test.py
+
+## notebooks: run all notebooks in full mode (NB=01 for one; QUICK=1 for quick mode).
+notebooks:
+	GODL_QUICK=$(QUICK) $(PY) tools/nbharness/run_notebooks.py --nb "$(NB)" --out build/executed
+
+lint-notebooks:
+	$(PY) tools/nbharness/run_notebooks.py --lint-only
+
+## clean-notebooks: strip outputs from the committed notebooks (they are committed clean).
+clean-notebooks:
+	$(PY) -m jupyter nbconvert --clear-output --inplace notebooks/*.ipynb
+
+## lab: JupyterLab with the GoNB kernel, on the notebooks.
+lab:
+	$(PY) -m jupyter lab --notebook-dir=notebooks
+
+## book: the static HTML site in build/site, from the executed notebooks in build/executed.
+book:
+	$(PY) tools/site/build.py
+
+## bench: LeNet-5 training throughput and a 1024³ matmul on every available backend.
+bench:
+	go run ./cmd/bench
+
+clean:
+	rm -rf build
