@@ -1,0 +1,129 @@
+package datasets
+
+import (
+	"crypto/md5"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// checksum is a known digest of a file: algo is "sha256" or "md5".
+type checksum struct {
+	algo, hex string
+}
+
+func sha256Sum(h string) checksum { return checksum{"sha256", h} }
+func md5Sum(h string) checksum    { return checksum{"md5", h} }
+
+func (c checksum) newHash() hash.Hash {
+	if c.algo == "md5" {
+		return md5.New()
+	}
+	return sha256.New()
+}
+
+// remoteFile is one file of a data set as its publishers distribute it.
+type remoteFile struct {
+	name string
+	sum  checksum
+}
+
+// httpClient is used for downloads; it gives up on a server that stops sending.
+var httpClient = &http.Client{Transport: &http.Transport{
+	Proxy:                 http.ProxyFromEnvironment,
+	ResponseHeaderTimeout: time.Minute,
+	IdleConnTimeout:       time.Minute,
+}}
+
+// download fetches f from the first mirror that serves it with the right checksum and stores it
+// as dir/f.name. The file appears under its final name only once verified, so an interrupted
+// download leaves nothing that a later run would trust. It returns the URL used.
+func download(set string, o *options, dir string, mirrors []string, f remoteFile) (string, error) {
+	if len(o.mirrors) > 0 {
+		mirrors = o.mirrors
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("%s: %w", set, err)
+	}
+	var errs []error
+	for _, base := range mirrors {
+		url := strings.TrimSuffix(base, "/") + "/" + f.name
+		err := downloadFrom(set, o, url, filepath.Join(dir, f.name), f)
+		if err == nil {
+			return url, nil
+		}
+		errs = append(errs, err)
+	}
+	if len(errs) == 0 {
+		return "", fmt.Errorf("%s: %s: no mirror to download from", set, f.name)
+	}
+	return "", errors.Join(errs...)
+}
+
+func downloadFrom(set string, o *options, url, dst string, f remoteFile) error {
+	o.logf("%s: downloading %s", set, url)
+	start := time.Now()
+	resp, err := httpClient.Get(url)
+	if err != nil {
+		return fmt.Errorf("%s: %s: %w", set, f.name, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: %s: %s from %s", set, f.name, resp.Status, url)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(dst), "."+f.name+".*.part")
+	if err != nil {
+		return fmt.Errorf("%s: %w", set, err)
+	}
+	defer os.Remove(tmp.Name()) // a no-op once renamed
+	h := f.sum.newHash()
+	n, err := io.Copy(io.MultiWriter(tmp, h), resp.Body)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %s: downloading from %s: %w", set, f.name, url, err)
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); got != f.sum.hex {
+		return fmt.Errorf("%s: %s: %s %s, want %s (downloaded %d bytes from %s)",
+			set, f.name, f.sum.algo, got, f.sum.hex, n, url)
+	}
+	if err := os.Rename(tmp.Name(), dst); err != nil {
+		return fmt.Errorf("%s: %w", set, err)
+	}
+	o.logf("%s: %s: %.1f MB, %s %s… verified, %.1fs", set, f.name, float64(n)/1e6, f.sum.algo,
+		f.sum.hex[:12], time.Since(start).Seconds())
+	return nil
+}
+
+// verifyFile checks the checksum of a file already on disk.
+func verifyFile(set, path string, sum checksum) error {
+	fh, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("%s: %w", set, err)
+	}
+	defer fh.Close()
+	h := sum.newHash()
+	if _, err := io.Copy(h, fh); err != nil {
+		return fmt.Errorf("%s: %s: %w", set, filepath.Base(path), err)
+	}
+	if got := hex.EncodeToString(h.Sum(nil)); got != sum.hex {
+		return fmt.Errorf("%s: %s: %s %s, want %s (delete %s to download it again)",
+			set, filepath.Base(path), sum.algo, got, sum.hex, path)
+	}
+	return nil
+}
+
+// exists reports whether path names a regular file.
+func exists(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.Mode().IsRegular()
+}

@@ -1,0 +1,42 @@
+package training
+
+// Option changes how Fit trains.
+type Option func(*config)
+
+type config struct {
+	epochs, batchSize int
+	seed              uint64
+	mean, std         []float32
+	checkpoint        string
+	progress          bool
+	onEpoch           func(Epoch)
+}
+
+func newConfig(opts []Option) *config {
+	c := &config{epochs: 1, batchSize: 64, seed: 42, progress: true}
+	for _, o := range opts {
+		o(c)
+	}
+	return c
+}
+
+// Epochs sets the number of passes over the training data (default 1).
+func Epochs(n int) Option { return func(c *config) { c.epochs = n } }
+
+// BatchSize sets the number of examples per training step (default 64).
+func BatchSize(n int) Option { return func(c *config) { c.batchSize = n } }
+
+// Seed fixes the initial weights and the shuffling order (default 42).
+func Seed(seed uint64) Option { return func(c *config) { c.seed = seed } }
+
+// Normalize standardizes inputs per channel, e.g. with datasets.FashionMNISTMean and FashionMNISTStd.
+func Normalize(mean, std []float32) Option { return func(c *config) { c.mean, c.std = mean, std } }
+
+// Checkpoint saves the trained model and its history to dir when training ends (see Load).
+func Checkpoint(dir string) Option { return func(c *config) { c.checkpoint = dir } }
+
+// NoProgress hides the progress bar (for tests and benchmarks).
+func NoProgress() Option { return func(c *config) { c.progress = false } }
+
+// OnEpoch calls fn after every epoch with that epoch's numbers, e.g. to print them.
+func OnEpoch(fn func(Epoch)) Option { return func(c *config) { c.onEpoch = fn } }

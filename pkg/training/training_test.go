@@ -1,0 +1,136 @@
+package training
+
+import (
+	"math"
+	"testing"
+
+	"github.com/godl-book/godl/pkg/datasets"
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/pkg/ml/layers"
+	"github.com/gomlx/gomlx/pkg/ml/layers/activations"
+	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
+)
+
+// mlp is a small classifier that trains on every backend.
+func mlp(ctx *context.Context, images *graph.Node) *graph.Node {
+	x := graph.Reshape(images, images.Shape().Dimensions[0], -1)
+	x = activations.Relu(layers.Dense(ctx.In("hidden"), x, true, 64))
+	return layers.Dense(ctx.In("out"), x, true, 10)
+}
+
+func TestFitLearnsMNISTAndRoundTrips(t *testing.T) {
+	train, test, err := datasets.MNIST(datasets.Limit(2000), datasets.Quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	test = test.Take(500)
+	dir := t.TempDir()
+	var epochs []Epoch
+	run, err := Fit(mlp, train, test, optimizers.Adam().LearningRate(1e-3).Done(), Epochs(3), BatchSize(50),
+		Normalize(datasets.MNISTMean, datasets.MNISTStd), Checkpoint(dir), NoProgress(),
+		OnEpoch(func(e Epoch) { epochs = append(epochs, e) }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(run.History) != 3 || len(epochs) != 3 {
+		t.Fatalf("history has %d epochs and OnEpoch saw %d, want 3", len(run.History), len(epochs))
+	}
+	first, last := run.History[0], run.History[2]
+	t.Logf("epochs: %+v", run.History)
+	if !(last.TrainLoss < first.TrainLoss) {
+		t.Errorf("train loss did not fall: %.3f → %.3f", first.TrainLoss, last.TrainLoss)
+	}
+	if run.TestAccuracy() < 0.85 {
+		t.Errorf("test accuracy %.3f after 3 epochs on 2000 MNIST digits, want ≥ 0.85", run.TestAccuracy())
+	}
+	if last.Examples != 2000 || last.ExamplesPerSecond() <= 0 {
+		t.Errorf("epoch examples %d at %.0f/s, want 2000 at a positive rate", last.Examples, last.ExamplesPerSecond())
+	}
+
+	ev, err := run.Evaluate(test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total, correct := 0, 0
+	for c, row := range ev.Confusion {
+		for p, n := range row {
+			total += n
+			if c == p {
+				correct += n
+			}
+		}
+	}
+	if total != 500 || math.Abs(float64(correct)/500-ev.Accuracy) > 1e-12 || ev.Accuracy != run.TestAccuracy() {
+		t.Errorf("confusion matrix holds %d examples, %d correct; accuracy %.4f, history says %.4f",
+			total, correct, ev.Accuracy, run.TestAccuracy())
+	}
+
+	restored, err := Load(mlp, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev2, err := restored.Evaluate(test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev2.Accuracy != ev.Accuracy || math.Abs(ev2.Loss-ev.Loss) > 1e-6 || len(restored.History) != 3 {
+		t.Errorf("restored model: accuracy %.4f loss %.6f history %d; want %.4f %.6f 3",
+			ev2.Accuracy, ev2.Loss, len(restored.History), ev.Accuracy, ev.Loss)
+	}
+}
+
+func TestFitRejectsBadInput(t *testing.T) {
+	train, test, err := datasets.MNIST(datasets.Limit(10), datasets.Quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Fit(mlp, train, test, optimizers.Adam().Done(), BatchSize(64), NoProgress()); err == nil {
+		t.Error("Fit with 10 examples and batch 64 succeeded, want an error")
+	}
+	if _, err := Fit(mlp, nil, test, optimizers.Adam().Done()); err == nil {
+		t.Error("Fit with no training set succeeded, want an error")
+	}
+	if _, err := Load(mlp, t.TempDir()); err == nil {
+		t.Error("Load from an empty folder succeeded, want an error")
+	}
+}
+
+func TestFigures(t *testing.T) {
+	_, test, err := datasets.MNIST(datasets.Limit(20), datasets.Quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := &Run{Classes: test.Classes, History: []Epoch{
+		{Epoch: 1, TrainLoss: 1, TestLoss: 0.9, TrainAccuracy: 0.6, TestAccuracy: 0.7},
+		{Epoch: 2, TrainLoss: 0.5, TestLoss: 0.6, TrainAccuracy: 0.8, TestAccuracy: 0.8}}}
+	ev := &Evaluation{Classes: test.Classes, PerClass: make([]float64, 10), Confusion: make([][]int, 10)}
+	for i := range ev.Confusion {
+		ev.Confusion[i] = make([]int, 10)
+	}
+	for i := range 20 {
+		var pix [28 * 28]uint8
+		label, _ := test.Read(i, pix[:])
+		ev.Labels, ev.Predictions = append(ev.Labels, label), append(ev.Predictions, (label+int32(i%2))%10)
+		ev.Confusion[label][ev.Predictions[i]]++
+	}
+	grid, err := ev.Examples(test, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, fig := range map[string]interface{ SVG() (string, error) }{
+		"curves": run.Curves(), "confusion": ev.ConfusionMatrix(), "per class": ev.PerClassAccuracy(), "grid": grid,
+	} {
+		svg, err := fig.SVG()
+		if err != nil || len(svg) < 100 {
+			t.Errorf("%s: %d bytes of SVG, error %v", name, len(svg), err)
+		}
+	}
+	other, _, err := datasets.FashionMNIST(datasets.Limit(20), datasets.Quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ev.Examples(other, 8); err == nil {
+		t.Error("Examples on a different data set succeeded, want an error")
+	}
+}
