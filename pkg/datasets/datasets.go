@@ -324,3 +324,23 @@ func (o *options) cacheDir(sub string) string {
 	}
 	return filepath.Join(dir, sub)
 }
+
+// Sample returns the first n examples (fewer if d is smaller) as one HWC uint8 slice, with the
+// class name of each, ready for viz.Images(pix, d.Height, d.Width, d.Channels).Captions(names...).
+func (d *Dataset) Sample(n int) (pix []uint8, names []string, err error) {
+	n = min(max(n, 0), d.Len())
+	size := d.ImageSize()
+	pix = make([]uint8, n*size)
+	for i := range n {
+		label, err := d.Read(i, pix[i*size:(i+1)*size])
+		if err != nil {
+			return nil, nil, err
+		}
+		name := fmt.Sprint(label)
+		if int(label) < len(d.Classes) {
+			name = d.Classes[label]
+		}
+		names = append(names, name)
+	}
+	return pix, names, nil
+}

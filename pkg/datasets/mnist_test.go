@@ -363,3 +363,20 @@ func TestGoMNISTFallbacks(t *testing.T) {
 		t.Error("go list outside a module found GoMNIST")
 	}
 }
+
+func TestSample(t *testing.T) {
+	_, test, err := FashionMNIST(Limit(10), Quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pix, names, err := test.Sample(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pix) != 3*28*28 || len(names) != 3 || names[0] != "Ankle boot" {
+		t.Errorf("Sample(3): %d pixels, names %q; want %d pixels starting with Ankle boot", len(pix), names, 3*28*28)
+	}
+	if pix, names, _ := test.Sample(100); len(names) != 10 || len(pix) != 10*28*28 {
+		t.Errorf("Sample(100) of 10 examples gave %d names", len(names))
+	}
+}

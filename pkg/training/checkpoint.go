@@ -62,3 +62,16 @@ func Load(model Model, dir string) (*Run, error) {
 	return &Run{Model: model, Context: ctx, Backend: b, Classes: saved.Classes, History: saved.History,
 		BatchSize: saved.BatchSize, Mean: saved.Mean, Std: saved.Std}, nil
 }
+
+// Dir returns the folder for the checkpoint called name: build/checkpoints/name in the godl
+// repository (where `make clean` removes it), or under the user's cache folder outside it.
+func Dir(name string) string {
+	if root := backend.RepoRoot(); root != "" {
+		return filepath.Join(root, "build", "checkpoints", name)
+	}
+	base, err := os.UserCacheDir()
+	if err != nil {
+		base = os.TempDir()
+	}
+	return filepath.Join(base, "godl", "checkpoints", name)
+}

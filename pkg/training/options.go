@@ -35,7 +35,7 @@ func Normalize(mean, std []float32) Option { return func(c *config) { c.mean, c.
 // Checkpoint saves the trained model and its history to dir when training ends (see Load).
 func Checkpoint(dir string) Option { return func(c *config) { c.checkpoint = dir } }
 
-// NoProgress hides the progress bar (for tests and benchmarks).
+// NoProgress hides the progress bar and the per-epoch lines (for tests and benchmarks).
 func NoProgress() Option { return func(c *config) { c.progress = false } }
 
 // OnEpoch calls fn after every epoch with that epoch's numbers, e.g. to print them.

@@ -2,7 +2,7 @@
 //
 //	run, err := training.Fit(models.LeNet5(10), train, test, optimizers.Adam().Done(), training.Epochs(10))
 //
-// Fit shows a progress bar (in a notebook or on a terminal), evaluates on the test set after every
+// Fit shows a progress bar (in a notebook or on a terminal) and a line per epoch, evaluates on the test set after every
 // epoch, and keeps the history for curves; Evaluate gives loss, accuracy, per-class accuracy and the
 // confusion matrix; Save and Load keep a trained model in a folder, so a later notebook cell (a new
 // process under GoNB) can pick it up. Chapter 04 teaches it; every later training chapter uses it.
@@ -24,7 +24,6 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/train/losses"
 	"github.com/gomlx/gomlx/pkg/ml/train/metrics"
 	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
-	"github.com/gomlx/gomlx/ui/commandline"
 )
 
 // Model is an image classifier: images [batch, height, width, channels] → logits [batch, classes].
@@ -96,8 +95,9 @@ func Fit(model Model, trainSet, testSet *datasets.Dataset, opt optimizers.Interf
 	}
 
 	loop := train.NewLoop(trainer)
+	var bar *progress
 	if cfg.progress {
-		commandline.AttachProgressBar(loop)
+		bar = newProgress(cfg.epochs*stepsPerEpoch, cfg.epochs)
 	}
 	var lossSum float64
 	var steps int
@@ -110,6 +110,9 @@ func Fit(model Model, trainSet, testSet *datasets.Dataset, opt optimizers.Interf
 		}
 		lossSum += loss
 		steps++
+		if bar != nil {
+			bar.step(steps, loss)
+		}
 		if steps%stepsPerEpoch != 0 {
 			return nil
 		}
@@ -128,6 +131,9 @@ func Fit(model Model, trainSet, testSet *datasets.Dataset, opt optimizers.Interf
 			TrainLoss: lossSum / float64(stepsPerEpoch), TrainAccuracy: acc,
 			TestLoss: ev.Loss, TestAccuracy: ev.Accuracy, Seconds: seconds, Examples: stepsPerEpoch * cfg.batchSize})
 		lossSum, epochStart, evalTime = 0, time.Now(), 0
+		if bar != nil {
+			bar.epoch(run.History[len(run.History)-1])
+		}
 		if cfg.onEpoch != nil {
 			cfg.onEpoch(run.History[len(run.History)-1])
 		}

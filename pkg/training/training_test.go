@@ -2,6 +2,8 @@ package training
 
 import (
 	"math"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/godl-book/godl/pkg/datasets"
@@ -132,5 +134,12 @@ func TestFigures(t *testing.T) {
 	}
 	if _, err := ev.Examples(other, 8); err == nil {
 		t.Error("Examples on a different data set succeeded, want an error")
+	}
+}
+
+func TestDirIsInsideTheRepository(t *testing.T) {
+	dir := Dir("04-classifier")
+	if !strings.HasSuffix(dir, filepath.Join("build", "checkpoints", "04-classifier")) {
+		t.Errorf("Dir = %q, want …/build/checkpoints/04-classifier inside the repository", dir)
 	}
 }
