@@ -78,6 +78,21 @@ def stop_on_failure(cell, **_):
         raise CellFailed()
 
 
+def quick_mode():
+    """Whether $GODL_QUICK turns quick mode on, read as pkg/quick reads it."""
+    return os.environ.get("GODL_QUICK", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def mark_executed(nb):
+    """Records the mode of the run for the site, and hides the setup cell's output there."""
+    nb.metadata["godl"] = {"mode": "quick" if quick_mode() else "full"}
+    setup = next(c for c in nb.cells if c.cell_type == "code")
+    tags = setup.metadata.setdefault("tags", [])
+    if "remove-output" not in tags:
+        tags.append("remove-output")
+    return nb
+
+
 def run(path, out_dir, timeout):
     """Executes one notebook; returns (ok, message, seconds, executed notebook)."""
     nb = nbformat.read(path, as_version=4)
@@ -97,7 +112,7 @@ def run(path, out_dir, timeout):
     finally:
         if out_dir:
             out_dir.mkdir(parents=True, exist_ok=True)
-            nbformat.write(nb, out_dir / path.name)
+            nbformat.write(mark_executed(nb), out_dir / path.name)
     seconds = time.time() - start
     for i, cell in enumerate(nb.cells):
         if cell.cell_type == "code":
@@ -129,7 +144,7 @@ def main(argv=None):
             problems = lint(nbformat.read(path, as_version=4), path.name)
             ok, msg, secs = not problems, "; ".join(problems), 0.0
         else:
-            print(f"▶ {path} ({os.environ.get('GODL_QUICK') and 'quick' or 'full'} mode)", flush=True)
+            print(f"▶ {path} ({'quick' if quick_mode() else 'full'} mode)", flush=True)
             ok, msg, secs, _ = run(path, out_dir, args.timeout)
         if not ok:
             print(f"FAIL {path}: {msg}", flush=True)

@@ -53,6 +53,8 @@ def test_good_passes_and_broken_fails(tmp_path, capsys):
     broken = nbformat.read(tmp_path / "broken.ipynb", as_version=4)
     assert broken.cells[-1].outputs == [], "the harness must stop at the first failing cell"
     executed = nbformat.read(tmp_path / "good.ipynb", as_version=4)
+    assert executed.metadata["godl"]["mode"] in ("quick", "full")
+    assert "remove-output" in executed.cells[1].metadata["tags"], "the setup cell's output is hidden on the site"
     texts = "".join(o.get("text", "") for c in executed.cells if c.cell_type == "code" for o in c.outputs)
     assert "✓ two plus two: 4 == 4" in texts
 
