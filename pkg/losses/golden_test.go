@@ -1,0 +1,584 @@
+package losses
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	. "github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+
+	"github.com/godl-book/godl/pkg/backend"
+)
+
+// Tolerances against the PyTorch goldens (torch computed in float64 from float32 inputs).
+// A value passes when |got − want| ≤ rtol·(|want| + scale), where scale is the largest |want|
+// of its tensor: relative per element, and relative to the tensor's magnitude for entries that
+// cancel down to near zero (BCE-with-logits' gradient at x = −100 is 2.8e-44, which float32
+// can't hold and float64 loses to 1 − σ(100)).
+//
+// Measured (TestGoldens logs it), XLA CPU and pure Go alike: the tightest rtol that holds is
+// 2.6e-7 in float32 and 1.4e-15 in float64, so 1e-6 and 1e-12 leave a margin; entries with
+// |want| ≥ 1e-3·scale are within 1e-5 of torch elementwise in float32.
+const (
+	rtolFloat32 = 1e-6
+	rtolFloat64 = 1e-12
+)
+
+type goldenFile struct {
+	Generator    string        `json:"generator"`
+	TorchVersion string        `json:"torch_version"`
+	Precision    string        `json:"precision"`
+	Cases        []*goldenCase `json:"cases"`
+}
+
+type goldenCase struct {
+	Loss     string                   `json:"loss"`
+	Name     string                   `json:"name"`
+	Options  map[string]any           `json:"options"`
+	Inputs   map[string]*goldenTensor `json:"inputs"`
+	Output   *goldenTensor            `json:"output"`
+	Upstream *goldenTensor            `json:"upstream"`
+	Grads    map[string]*goldenTensor `json:"grads"`
+}
+
+type goldenTensor struct {
+	DType string `json:"dtype"` // "float" or "int64"
+	Shape []int  `json:"shape"`
+	Data  []any  `json:"data"` // json.Number, or "nan", "inf", "-inf"
+}
+
+// floats parses the data; bits 32 parses each number as the nearest float32 (inputs are
+// written as the shortest text of a float32).
+func (gt *goldenTensor) floats(bits int) ([]float64, error) {
+	out := make([]float64, len(gt.Data))
+	for i, v := range gt.Data {
+		switch v := v.(type) {
+		case json.Number:
+			f, err := strconv.ParseFloat(string(v), bits)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = f
+		case string:
+			switch v {
+			case "nan":
+				out[i] = math.NaN()
+			case "inf":
+				out[i] = math.Inf(1)
+			case "-inf":
+				out[i] = math.Inf(-1)
+			default:
+				return nil, fmt.Errorf("bad number %q", v)
+			}
+		default:
+			return nil, fmt.Errorf("bad value %v (%T)", v, v)
+		}
+	}
+	return out, nil
+}
+
+// tensor makes the input tensor, floats in dtype.
+func (gt *goldenTensor) tensor(dtype dtypes.DType) (*tensors.Tensor, error) {
+	if gt.DType == "int64" {
+		ints := make([]int64, len(gt.Data))
+		for i, v := range gt.Data {
+			n, err := v.(json.Number).Int64()
+			if err != nil {
+				return nil, err
+			}
+			ints[i] = n
+		}
+		return tensors.FromFlatDataAndDimensions(ints, gt.Shape...), nil
+	}
+	fs, err := gt.floats(32)
+	if err != nil {
+		return nil, err
+	}
+	if dtype == dtypes.Float64 {
+		return tensors.FromFlatDataAndDimensions(fs, gt.Shape...), nil
+	}
+	f32 := make([]float32, len(fs))
+	for i, f := range fs {
+		f32[i] = float32(f)
+	}
+	return tensors.FromFlatDataAndDimensions(f32, gt.Shape...), nil
+}
+
+var (
+	goldenOnce sync.Once
+	golden     *goldenFile
+	goldenErr  error
+)
+
+func loadGoldens(t *testing.T) *goldenFile {
+	t.Helper()
+	goldenOnce.Do(func() {
+		f, err := os.Open(filepath.Join("testdata", "losses_golden.json"))
+		if err != nil {
+			goldenErr = err
+			return
+		}
+		defer f.Close()
+		dec := json.NewDecoder(f)
+		dec.UseNumber()
+		golden = &goldenFile{}
+		goldenErr = dec.Decode(golden)
+	})
+	if goldenErr != nil {
+		t.Fatalf("reading goldens: %v", goldenErr)
+	}
+	return golden
+}
+
+// TestMain lowers XLA's optimization level unless $XLA_FLAGS is set: the goldens compile into
+// one large graph, which XLA compiles in about two thirds of the time at level 0, with the same
+// results. Run `XLA_FLAGS= go test ./pkg/losses/` to test at XLA's default level.
+func TestMain(m *testing.M) {
+	if _, set := os.LookupEnv("XLA_FLAGS"); !set {
+		_ = os.Setenv("XLA_FLAGS", "--xla_backend_optimization_level=0")
+	}
+	os.Exit(m.Run())
+}
+
+func testBackend(t *testing.T) backends.Backend {
+	t.Helper()
+	b, err := backend.Default()
+	if err != nil {
+		t.Fatalf("backend: %v", err)
+	}
+	return b
+}
+
+// options hands out a case's options and remembers which were used, so a golden option that
+// the Go side forgot to apply fails the test.
+type options struct {
+	m    map[string]any
+	used map[string]bool
+}
+
+func (o *options) get(key string) (any, bool) {
+	v, ok := o.m[key]
+	if ok {
+		o.used[key] = true
+	}
+	return v, ok
+}
+
+func (o *options) float(key string) (float64, bool) {
+	v, ok := o.get(key)
+	if !ok {
+		return 0, false
+	}
+	f, err := v.(json.Number).Float64()
+	if err != nil {
+		panic(err)
+	}
+	return f, true
+}
+
+func (o *options) bool(key string) (bool, bool) {
+	v, ok := o.get(key)
+	if !ok {
+		return false, false
+	}
+	return v.(bool), true
+}
+
+func (o *options) unused() []string {
+	var out []string
+	for k := range o.m {
+		if !o.used[k] {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// buildGolden builds a case's loss from its inputs and options with this package's API.
+func buildGolden(c *goldenCase, in map[string]*Node, o *options) (*Node, error) {
+	r := Mean
+	if v, ok := o.get("reduction"); ok {
+		var err error
+		if r, err = ParseReduction(v.(string)); err != nil {
+			return nil, err
+		}
+	}
+	x, y := in["input"], in["target"]
+	w, pw := in["weight"], in["pos_weight"]
+	margin, hasMargin := o.float("margin")
+	var l Loss
+	switch c.Loss {
+	case "l1_loss":
+		l = L1(x, y).Reduction(r)
+	case "mse_loss":
+		l = MSE(x, y).Reduction(r)
+	case "smooth_l1_loss":
+		s := SmoothL1(x, y).Reduction(r)
+		if v, ok := o.float("beta"); ok {
+			s.Beta(v)
+		}
+		l = s
+	case "poisson_nll_loss":
+		p := PoissonNLL(x, y).Reduction(r)
+		if v, ok := o.bool("log_input"); ok {
+			p.LogInput(v)
+		}
+		if v, ok := o.bool("full"); ok {
+			p.Full(v)
+		}
+		if v, ok := o.float("eps"); ok {
+			p.Eps(v)
+		}
+		l = p
+	case "kl_div":
+		k := KLDiv(x, y).Reduction(r)
+		if v, ok := o.bool("log_target"); ok {
+			k.LogTarget(v)
+		}
+		l = k
+	case "binary_cross_entropy":
+		l = BinaryCrossEntropy(x, y).Weight(w).Reduction(r)
+	case "binary_cross_entropy_with_logits":
+		l = BinaryCrossEntropyWithLogits(x, y).Weight(w).PosWeight(pw).Reduction(r)
+	case "soft_margin_loss":
+		l = SoftMargin(x, y).Reduction(r)
+	case "multilabel_soft_margin_loss":
+		l = MultilabelSoftMargin(x, y).Weight(w).Reduction(r)
+	case "cross_entropy":
+		ce := CrossEntropy(x, y).Weight(w).Reduction(r)
+		if v, ok := o.float("ignore_index"); ok {
+			ce.IgnoreIndex(int(v))
+		}
+		if v, ok := o.float("label_smoothing"); ok {
+			ce.LabelSmoothing(v)
+		}
+		l = ce
+	case "nll_loss":
+		n := NLL(x, y).Weight(w).Reduction(r)
+		if v, ok := o.float("ignore_index"); ok {
+			n.IgnoreIndex(int(v))
+		}
+		l = n
+	case "multi_margin_loss":
+		m := MultiMargin(x, y).Weight(w).Reduction(r)
+		if v, ok := o.float("p"); ok {
+			m.P(int(v))
+		}
+		if hasMargin {
+			m.Margin(margin)
+		}
+		l = m
+	case "multilabel_margin_loss":
+		l = MultilabelMargin(x, y).Reduction(r)
+	case "cosine_embedding_loss":
+		ce := CosineEmbedding(in["input1"], in["input2"], y).Reduction(r)
+		if hasMargin {
+			ce.Margin(margin)
+		}
+		l = ce
+	case "hinge_embedding_loss":
+		h := HingeEmbedding(x, y).Reduction(r)
+		if hasMargin {
+			h.Margin(margin)
+		}
+		l = h
+	case "margin_ranking_loss":
+		m := MarginRanking(in["input1"], in["input2"], y).Reduction(r)
+		if hasMargin {
+			m.Margin(margin)
+		}
+		l = m
+	case "triplet_margin_loss":
+		tm := TripletMargin(in["anchor"], in["positive"], in["negative"]).Reduction(r)
+		if hasMargin {
+			tm.Margin(margin)
+		}
+		if v, ok := o.float("p"); ok {
+			tm.P(v)
+		}
+		if v, ok := o.float("eps"); ok {
+			tm.Eps(v)
+		}
+		if v, ok := o.bool("swap"); ok {
+			tm.Swap(v)
+		}
+		l = tm
+	default:
+		return nil, fmt.Errorf("no Go loss for %q", c.Loss)
+	}
+	if err := l.Validate(); err != nil {
+		return nil, err
+	}
+	return l.Done(), nil
+}
+
+// result of running one golden case: the loss and the gradients, in the order of gradNames.
+type result struct {
+	loss      *tensors.Tensor
+	grads     []*tensors.Tensor
+	gradNames []string
+	err       error
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// runGoldens runs every case in one graph — compiling one graph per case would take minutes —
+// and returns one result per case; a case that fails to build gets its error.
+func runGoldens(b backends.Backend, cases []*goldenCase, dtype dtypes.DType) ([]*result, error) {
+	results := make([]*result, len(cases))
+	var args []any
+	first := make([]int, len(cases)) // index of each case's first input in args
+	for i, c := range cases {
+		results[i] = &result{gradNames: sortedKeys(c.Grads)}
+		first[i] = len(args)
+		for _, n := range sortedKeys(c.Inputs) {
+			tt, err := c.Inputs[n].tensor(dtype)
+			if err != nil {
+				return nil, fmt.Errorf("%s: input %s: %w", c.Name, n, err)
+			}
+			args = append(args, tt)
+		}
+		if c.Upstream != nil {
+			tt, err := c.Upstream.tensor(dtype)
+			if err != nil {
+				return nil, fmt.Errorf("%s: upstream: %w", c.Name, err)
+			}
+			args = append(args, tt)
+		}
+	}
+	numOutputs := make([]int, len(cases))
+	exec, err := NewExec(b, func(nodes []*Node) []*Node {
+		var outs []*Node
+		for i, c := range cases {
+			res := results[i]
+			func() {
+				defer func() {
+					if r := recover(); r != nil {
+						res.err = fmt.Errorf("%v", r)
+					}
+				}()
+				in := map[string]*Node{}
+				for j, n := range sortedKeys(c.Inputs) {
+					in[n] = nodes[first[i]+j]
+				}
+				o := &options{m: c.Options, used: map[string]bool{}}
+				loss, err := buildGolden(c, in, o)
+				if err != nil {
+					res.err = err
+					return
+				}
+				if unused := o.unused(); len(unused) > 0 {
+					res.err = fmt.Errorf("options %v were not applied", unused)
+					return
+				}
+				total := loss
+				if c.Upstream != nil {
+					total = ReduceAllSum(Mul(loss, nodes[first[i]+len(c.Inputs)]))
+				}
+				wrt := make([]*Node, len(res.gradNames))
+				for j, n := range res.gradNames {
+					wrt[j] = in[n]
+				}
+				caseOuts := []*Node{loss}
+				if len(wrt) > 0 {
+					caseOuts = append(caseOuts, Gradient(total, wrt...)...)
+				}
+				outs = append(outs, caseOuts...)
+				numOutputs[i] = len(caseOuts)
+			}()
+		}
+		return outs
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer exec.Finalize()
+	outs, err := exec.Exec(args...)
+	if err != nil {
+		return nil, err
+	}
+	for i, res := range results {
+		if numOutputs[i] == 0 {
+			continue
+		}
+		res.loss, res.grads = outs[0], outs[1:numOutputs[i]]
+		outs = outs[numOutputs[i]:]
+	}
+	return results, nil
+}
+
+func tensorFloats(t *tensors.Tensor) []float64 {
+	switch t.DType() {
+	case dtypes.Float32:
+		f := tensors.MustCopyFlatData[float32](t)
+		out := make([]float64, len(f))
+		for i, v := range f {
+			out[i] = float64(v)
+		}
+		return out
+	case dtypes.Float64:
+		return tensors.MustCopyFlatData[float64](t)
+	}
+	panic(fmt.Sprintf("unexpected dtype %s", t.DType()))
+}
+
+// errStats measures how far got is from want: need is the smallest rtol for which the
+// tolerance holds; elemRel the worst elementwise relative error over the entries that matter,
+// those with |want| ≥ 1e-3·scale.
+type errStats struct {
+	need, elemRel float64
+	where         string
+}
+
+func (s *errStats) merge(o errStats) {
+	if o.elemRel > s.elemRel {
+		s.elemRel, s.where = o.elemRel, o.where
+	}
+	s.need = math.Max(s.need, o.need)
+}
+
+// compare checks got against want with tolerance rtol and returns the error statistics.
+func compare(t *testing.T, what string, got *tensors.Tensor, want *goldenTensor, rtol float64) errStats {
+	t.Helper()
+	var st errStats
+	if !slices.Equal(got.Shape().Dimensions, want.Shape) {
+		t.Errorf("%s: shape %v, want %v", what, got.Shape().Dimensions, want.Shape)
+		return st
+	}
+	w, err := want.floats(64)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	g := tensorFloats(got)
+	scale := 0.0
+	for _, v := range w {
+		if !math.IsInf(v, 0) && !math.IsNaN(v) {
+			scale = math.Max(scale, math.Abs(v))
+		}
+	}
+	bad := 0
+	for i := range w {
+		gi, wi := g[i], w[i]
+		switch {
+		case math.IsNaN(wi) || math.IsNaN(gi):
+			if math.IsNaN(wi) != math.IsNaN(gi) {
+				t.Errorf("%s[%d] = %g, want %g", what, i, gi, wi)
+			}
+			continue
+		case math.IsInf(wi, 0) || math.IsInf(gi, 0):
+			if gi != wi {
+				t.Errorf("%s[%d] = %g, want %g", what, i, gi, wi)
+			}
+			continue
+		}
+		diff := math.Abs(gi - wi)
+		if wi != 0 && math.Abs(wi) >= 1e-3*scale {
+			if r := diff / math.Abs(wi); r > st.elemRel {
+				st.elemRel, st.where = r, fmt.Sprintf("%s[%d] = %.9g, want %.9g", what, i, gi, wi)
+			}
+		}
+		if diff > 0 {
+			st.need = math.Max(st.need, diff/(math.Abs(wi)+scale))
+		}
+		if diff > rtol*math.Abs(wi)+rtol*scale {
+			bad++
+			if bad <= 3 {
+				t.Errorf("%s[%d] = %.9g, want %.9g (diff %.3g, tolerance %.3g)", what, i, gi, wi, diff,
+					rtol*math.Abs(wi)+rtol*scale)
+			}
+		}
+	}
+	if bad > 3 {
+		t.Errorf("%s: %d of %d values out of tolerance", what, bad, len(w))
+	}
+	return st
+}
+
+// goldenBackends are the backends the goldens run on: the default one (what notebooks use),
+// and pure Go too when the default is XLA: pure Go is godl's fallback, and it runs float64.
+func goldenBackends(t *testing.T) map[string]backends.Backend {
+	t.Helper()
+	all := map[string]backends.Backend{}
+	b := testBackend(t)
+	all[backend.Current().Name] = b
+	if backend.Current().Name != "go" {
+		goBackend, err := backend.Load(backend.Choice{Config: "go", Name: "go"})
+		if err != nil {
+			t.Fatalf("pure Go backend: %v", err)
+		}
+		all["go"] = goBackend
+	}
+	return all
+}
+
+// TestGoldens runs every PyTorch golden case on each backend — in float32, and in float64 on
+// pure Go — and compares the loss and its gradients with torch's.
+func TestGoldens(t *testing.T) {
+	gf := loadGoldens(t)
+	if len(gf.Cases) < 17*5 {
+		t.Fatalf("only %d golden cases", len(gf.Cases))
+	}
+	t.Logf("%d golden cases from %s, torch %s (%s)", len(gf.Cases), gf.Generator, gf.TorchVersion, gf.Precision)
+	seen := map[string]int{}
+	for _, c := range gf.Cases {
+		seen[c.Loss]++
+	}
+	if len(seen) != 17 {
+		t.Errorf("goldens cover %d losses, want 17: %v", len(seen), seen)
+	}
+	for name, b := range goldenBackends(t) {
+		runs := []struct {
+			dtype dtypes.DType
+			rtol  float64
+		}{{dtypes.Float32, rtolFloat32}, {dtypes.Float64, rtolFloat64}}
+		if name != "go" {
+			// XLA compiles the goldens' graph in about 20 s of CPU per dtype; float64, which checks
+			// the formulas rather than the backend, runs on pure Go, where it takes a second.
+			runs = runs[:1]
+		}
+		for _, dt := range runs {
+			var worst errStats
+			t.Run(name+"/"+dt.dtype.String(), func(t *testing.T) {
+				results, err := runGoldens(b, gf.Cases, dt.dtype)
+				if err != nil {
+					t.Fatalf("running the goldens: %v", err)
+				}
+				for i, c := range gf.Cases {
+					res := results[i]
+					t.Run(c.Name, func(t *testing.T) {
+						if res.err != nil {
+							t.Fatalf("%v", res.err)
+						}
+						worst.merge(compare(t, c.Name+": loss", res.loss, c.Output, dt.rtol))
+						if len(res.grads) != len(c.Grads) {
+							t.Fatalf("%d gradients, want %d", len(res.grads), len(c.Grads))
+						}
+						for j, n := range res.gradNames {
+							worst.merge(compare(t, c.Name+": grad["+n+"]", res.grads[j], c.Grads[n], dt.rtol))
+						}
+					})
+				}
+			})
+			t.Logf("%s %s: rtol %.0e holds; the tightest that would is %.2g; the worst relative error of an "+
+				"entry with |want| ≥ 1e-3·max|want| is %.2g (%s)", name, dt.dtype, dt.rtol, worst.need, worst.elemRel, worst.where)
+		}
+	}
+}
