@@ -49,11 +49,11 @@ CHROMIUM = (
     or shutil.which("chromium-browser")
     or shutil.which("google-chrome")
 )
-needs_chromium = pytest.mark.usefixtures("chromium")
+needs_chromium = pytest.mark.usefixtures("chromium_installed")
 
 
 @pytest.fixture(scope="session")
-def chromium():
+def chromium_installed():
     assert CHROMIUM, "no chromium: `make setup` installs it from Debian (package chromium)"
 
 
