@@ -34,7 +34,7 @@ func (c Choice) String() string { return fmt.Sprintf("%s (%s)", c.Name, c.Reason
 // Environment variables read by this package.
 const (
 	// EnvBackend is GoMLX's own variable: when set, it wins. "xla" and "xla:cpu" are mapped to the
-	// plugin found on disk, so they never trigger a download.
+	// plugin found on disk, so they never trigger a download; "auto" means the automatic choice.
 	EnvBackend = backends.ConfigEnvVar
 	// EnvCPUPlugin points to a CPU PJRT plugin (.so) to use instead of searching for one.
 	EnvCPUPlugin = "GODL_PJRT_CPU"
@@ -45,10 +45,11 @@ func init() {
 	xla.EnableAutoInstall(false)
 }
 
-// Choose decides which backend to use, without loading it: $GOMLX_BACKEND if set, else XLA
-// with a CUDA plugin (when a GPU is present) or a CPU plugin found on disk, else pure Go.
+// Choose decides which backend to use, without loading it: $GOMLX_BACKEND if set (other than
+// "auto"), else XLA with a CUDA plugin (when a GPU is present) or a CPU plugin found on disk,
+// else pure Go.
 func Choose() Choice {
-	if cfg := strings.TrimSpace(os.Getenv(EnvBackend)); cfg != "" {
+	if cfg := strings.TrimSpace(os.Getenv(EnvBackend)); cfg != "" && cfg != "auto" {
 		return fromEnv(cfg)
 	}
 	choices := Available()
@@ -105,7 +106,7 @@ func Default() (backends.Backend, error) {
 	defaultOnce.Do(func() {
 		defaultChoice = Choose()
 		defaultBackend, defaultErr = Load(defaultChoice)
-		if defaultErr != nil && defaultChoice.Name != "go" && os.Getenv(EnvBackend) == "" {
+		if defaultErr != nil && defaultChoice.Name != "go" && !strings.Contains(defaultChoice.Reason, "$"+EnvBackend) {
 			failed := defaultChoice
 			defaultChoice = Choice{Config: "go", Name: "go",
 				Reason: fmt.Sprintf("%s failed to load: %v", failed.Name, defaultErr)}

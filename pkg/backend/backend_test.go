@@ -14,6 +14,13 @@ func TestChooseHonoursEnv(t *testing.T) {
 	}
 }
 
+func TestAutoIsTheAutomaticChoice(t *testing.T) {
+	t.Setenv(EnvBackend, "auto")
+	if got, want := Choose(), Available()[0]; got != want {
+		t.Fatalf("Choose() with $%s=auto = %+v, want the first available %+v", EnvBackend, got, want)
+	}
+}
+
 func TestPureGoIsAlwaysLast(t *testing.T) {
 	t.Setenv(EnvCPUPlugin, filepath.Join(t.TempDir(), "missing.so"))
 	all := Available()
