@@ -73,9 +73,11 @@ lab:
 book:
 	$(PY) tools/site/build.py
 
-## bench: LeNet-5 training throughput and a 1024³ matmul on every available backend.
+## bench: LeNet-5 training throughput and a 1024³ matmul on every available backend, and in
+## PyTorch on CPU when Debian's python3-torch is installed.
+TORCH_PYTHON := $(shell /usr/bin/python3 -c 'import torch' 2>/dev/null && echo /usr/bin/python3)
 bench:
-	go run ./cmd/bench
+	go run ./cmd/bench $(if $(TORCH_PYTHON),-pytorch $(TORCH_PYTHON))
 
 clean:
 	rm -rf build
