@@ -1,0 +1,265 @@
+package losses
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"sync"
+
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+
+	"github.com/godl-book/godl/pkg/backend"
+)
+
+// GoldenPath is where the PyTorch goldens live, relative to the repository root. They are
+// written by tools/goldens/losses.py (torch 1.13) and read by this package's tests and by
+// Golden.
+const GoldenPath = "pkg/losses/testdata/losses_golden.json"
+
+// GoldenCase is one case of the PyTorch goldens: a torch.nn.functional loss called on fixed
+// inputs with fixed options, and what torch returned. Chapter 06 ("06-losses") checks its
+// table of the 17 losses against them, and the package's tests check every case.
+type GoldenCase struct {
+	Loss    string         // torch's function, e.g. "cross_entropy"
+	Name    string         // the case, e.g. "cross_entropy/index/mean"
+	Options map[string]any // torch's keyword arguments (float64, bool or string), e.g. "reduction": "mean"
+	// Inputs by torch's argument name ("input", "target", "weight", "input1", "anchor", ...):
+	// Float32 tensors holding the values torch saw, or Int64 class indices.
+	Inputs map[string]*tensors.Tensor
+	// Output is torch's result, flattened, computed in float64 from the float32 inputs;
+	// OutputShape its dimensions (none for a scalar). NaN and ±Inf appear as themselves.
+	Output      []float64
+	OutputShape []int
+	// TorchVersion is the version of torch that computed the case.
+	TorchVersion string
+}
+
+// Golden returns the golden case called name (e.g. "cross_entropy/index/mean"), read from
+// GoldenPath under the repository root (backend.RepoRoot). Chapter 06 ("06-losses").
+func Golden(name string) (*GoldenCase, error) {
+	cases, err := goldenCases()
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cases {
+		if c.Name == name {
+			return c, nil
+		}
+	}
+	return nil, fmt.Errorf("losses: golden case %q is not in %s (%d cases; GoldenNames lists them)",
+		name, GoldenPath, len(cases))
+}
+
+// GoldenNames returns the names of all golden cases, in the file's order.
+func GoldenNames() ([]string, error) {
+	cases, err := goldenCases()
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(cases))
+	for i, c := range cases {
+		names[i] = c.Name
+	}
+	return names, nil
+}
+
+// Run builds loss from the case's inputs — a function of the input nodes by torch's argument
+// names — runs it on b, and returns its value flattened, as float64, to compare with Output:
+//
+//	got, err := c.Run(b, func(in map[string]*Node) *Node { return MSE(in["input"], in["target"]).Done() })
+//
+// A loss that fails to build returns its error.
+func (c *GoldenCase) Run(b backends.Backend, loss func(in map[string]*Node) *Node) ([]float64, error) {
+	names := make([]string, 0, len(c.Inputs))
+	for n := range c.Inputs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	args := make([]any, len(names))
+	for i, n := range names {
+		args[i] = c.Inputs[n]
+	}
+	out, err := ExecOnce(b, func(nodes []*Node) *Node {
+		in := make(map[string]*Node, len(nodes))
+		for i, n := range names {
+			in[n] = nodes[i]
+		}
+		return loss(in)
+	}, args...)
+	if err != nil {
+		return nil, fmt.Errorf("losses: golden case %s: %w", c.Name, err)
+	}
+	return flatFloats(out)
+}
+
+// flatFloats returns a float tensor's values as float64.
+func flatFloats(t *tensors.Tensor) ([]float64, error) {
+	switch t.DType() {
+	case dtypes.Float64:
+		return tensors.CopyFlatData[float64](t)
+	case dtypes.Float32:
+		f, err := tensors.CopyFlatData[float32](t)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]float64, len(f))
+		for i, v := range f {
+			out[i] = float64(v)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("losses: result of dtype %s, want a float", t.DType())
+}
+
+var (
+	goldenOnceAll sync.Once
+	goldenAll     []*GoldenCase
+	goldenAllErr  error
+)
+
+// goldenCases reads the goldens once per process.
+func goldenCases() ([]*GoldenCase, error) {
+	goldenOnceAll.Do(func() {
+		root := backend.RepoRoot()
+		if root == "" {
+			goldenAllErr = fmt.Errorf("losses: goldens: not inside the godl repository (set $GODL_HOME to its root)")
+			return
+		}
+		goldenAll, goldenAllErr = readGoldens(filepath.Join(root, filepath.FromSlash(GoldenPath)))
+	})
+	return goldenAll, goldenAllErr
+}
+
+// goldenJSON is the file's layout; tensors are {"dtype": "float"|"int64", "shape", "data"}.
+type goldenJSON struct {
+	TorchVersion string `json:"torch_version"`
+	Cases        []struct {
+		Loss    string                      `json:"loss"`
+		Name    string                      `json:"name"`
+		Options map[string]any              `json:"options"`
+		Inputs  map[string]goldenJSONTensor `json:"inputs"`
+		Output  goldenJSONTensor            `json:"output"`
+	} `json:"cases"`
+}
+
+type goldenJSONTensor struct {
+	DType string `json:"dtype"`
+	Shape []int  `json:"shape"`
+	Data  []any  `json:"data"` // json.Number, or "nan", "inf", "-inf"
+}
+
+// readGoldens parses the golden file at path.
+func readGoldens(path string) ([]*GoldenCase, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("losses: goldens: %w", err)
+	}
+	defer f.Close()
+	dec := json.NewDecoder(f)
+	dec.UseNumber() // inputs are the shortest text of a float32: parse them as float32
+	var doc goldenJSON
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("losses: goldens: %s: %w", path, err)
+	}
+	cases := make([]*GoldenCase, len(doc.Cases))
+	for i, jc := range doc.Cases {
+		c := &GoldenCase{Loss: jc.Loss, Name: jc.Name, Options: map[string]any{},
+			Inputs: map[string]*tensors.Tensor{}, TorchVersion: doc.TorchVersion}
+		where := func(what string, err error) error {
+			return fmt.Errorf("losses: goldens: %s: case %s: %s: %w", path, jc.Name, what, err)
+		}
+		for k, v := range jc.Options {
+			if n, ok := v.(json.Number); ok {
+				if v, err = n.Float64(); err != nil {
+					return nil, where("option "+k, err)
+				}
+			}
+			c.Options[k] = v
+		}
+		for n, jt := range jc.Inputs {
+			if c.Inputs[n], err = jt.tensor(); err != nil {
+				return nil, where("input "+n, err)
+			}
+		}
+		if c.Output, err = jc.Output.floats(64); err != nil {
+			return nil, where("output", err)
+		}
+		c.OutputShape = slices.Clone(jc.Output.Shape)
+		cases[i] = c
+	}
+	return cases, nil
+}
+
+// floats parses the data with bits 32 (each number to the nearest float32) or 64.
+func (jt goldenJSONTensor) floats(bits int) ([]float64, error) {
+	out := make([]float64, len(jt.Data))
+	for i, v := range jt.Data {
+		switch v := v.(type) {
+		case json.Number:
+			f, err := strconv.ParseFloat(string(v), bits)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = f
+		case string:
+			switch v {
+			case "nan":
+				out[i] = math.NaN()
+			case "inf":
+				out[i] = math.Inf(1)
+			case "-inf":
+				out[i] = math.Inf(-1)
+			default:
+				return nil, fmt.Errorf("data[%d] = %q, want a number, \"nan\", \"inf\" or \"-inf\"", i, v)
+			}
+		default:
+			return nil, fmt.Errorf("data[%d] = %v (%T), want a number", i, v, v)
+		}
+	}
+	return out, nil
+}
+
+// tensor makes the input: Float32 for "float", Int64 for "int64".
+func (jt goldenJSONTensor) tensor() (*tensors.Tensor, error) {
+	size := 1
+	for _, d := range jt.Shape {
+		size *= d
+	}
+	if size != len(jt.Data) {
+		return nil, fmt.Errorf("shape %v holds %d values, data has %d", jt.Shape, size, len(jt.Data))
+	}
+	switch jt.DType {
+	case "int64":
+		ints := make([]int64, len(jt.Data))
+		for i, v := range jt.Data {
+			n, ok := v.(json.Number)
+			if !ok {
+				return nil, fmt.Errorf("data[%d] = %v, want an integer", i, v)
+			}
+			var err error
+			if ints[i], err = n.Int64(); err != nil {
+				return nil, err
+			}
+		}
+		return tensors.FromFlatDataAndDimensions(ints, jt.Shape...), nil
+	case "float":
+		fs, err := jt.floats(32)
+		if err != nil {
+			return nil, err
+		}
+		f32 := make([]float32, len(fs))
+		for i, f := range fs {
+			f32[i] = float32(f)
+		}
+		return tensors.FromFlatDataAndDimensions(f32, jt.Shape...), nil
+	}
+	return nil, fmt.Errorf("dtype %q, want \"float\" or \"int64\"", jt.DType)
+}
