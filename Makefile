@@ -10,11 +10,11 @@ APT_PACKAGES := dataset-fashion-mnist fonts-wqy-zenhei chromium
 GO_TOOLS := github.com/janpfeifer/gonb golang.org/x/tools/cmd/goimports golang.org/x/tools/gopls
 KERNEL_JSON := $(HOME)/.local/share/jupyter/kernels/gonb/kernel.json
 
-.PHONY: setup apt-packages test test-go test-tools notebooks lint-notebooks clean-notebooks lab book bench clean
+.PHONY: setup kernel apt-packages test test-go test-tools notebooks lint-notebooks clean-notebooks lab book bench clean
 
 ## setup: everything the book needs: Debian packages, Go modules and tools, the GoNB kernel,
 ## the Python venv (JupyterLab, nbclient, Sphinx) and the XLA CPU plugin. Idempotent.
-setup: apt-packages .bin/gonb $(VENV)/.installed $(KERNEL_JSON)
+setup: apt-packages .bin/gonb $(VENV)/.installed kernel
 	go mod download
 	@echo "setup done: $$(go run ./cmd/backend 2>&1 | tail -n 1)"
 
@@ -37,7 +37,8 @@ $(VENV)/.installed: requirements.txt requirements-pjrt.txt
 	$(PY) -m pip install -q --require-hashes --no-deps -r requirements-pjrt.txt
 	@touch $@
 
-$(KERNEL_JSON): .bin/gonb
+# kernel: (re)registers GoNB for this checkout every time: another clone may have registered its own.
+kernel: .bin/gonb $(VENV)/.installed
 	.bin/gonb --install --logtostderr=false
 	$(PY) tools/kernel_env.py $(KERNEL_JSON) "$(CURDIR)/.bin:$$(dirname $$(command -v go)):$$PATH"
 
