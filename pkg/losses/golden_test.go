@@ -1,15 +1,11 @@
 package losses
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"slices"
 	"sort"
-	"strconv"
-	"sync"
 	"testing"
 
 	"github.com/gomlx/gomlx/backends"
@@ -33,112 +29,6 @@ const (
 	rtolFloat32 = 1e-6
 	rtolFloat64 = 1e-12
 )
-
-type goldenFile struct {
-	Generator    string        `json:"generator"`
-	TorchVersion string        `json:"torch_version"`
-	Precision    string        `json:"precision"`
-	Cases        []*goldenCase `json:"cases"`
-}
-
-type goldenCase struct {
-	Loss     string                   `json:"loss"`
-	Name     string                   `json:"name"`
-	Options  map[string]any           `json:"options"`
-	Inputs   map[string]*goldenTensor `json:"inputs"`
-	Output   *goldenTensor            `json:"output"`
-	Upstream *goldenTensor            `json:"upstream"`
-	Grads    map[string]*goldenTensor `json:"grads"`
-}
-
-type goldenTensor struct {
-	DType string `json:"dtype"` // "float" or "int64"
-	Shape []int  `json:"shape"`
-	Data  []any  `json:"data"` // json.Number, or "nan", "inf", "-inf"
-}
-
-// floats parses the data; bits 32 parses each number as the nearest float32 (inputs are
-// written as the shortest text of a float32).
-func (gt *goldenTensor) floats(bits int) ([]float64, error) {
-	out := make([]float64, len(gt.Data))
-	for i, v := range gt.Data {
-		switch v := v.(type) {
-		case json.Number:
-			f, err := strconv.ParseFloat(string(v), bits)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = f
-		case string:
-			switch v {
-			case "nan":
-				out[i] = math.NaN()
-			case "inf":
-				out[i] = math.Inf(1)
-			case "-inf":
-				out[i] = math.Inf(-1)
-			default:
-				return nil, fmt.Errorf("bad number %q", v)
-			}
-		default:
-			return nil, fmt.Errorf("bad value %v (%T)", v, v)
-		}
-	}
-	return out, nil
-}
-
-// tensor makes the input tensor, floats in dtype.
-func (gt *goldenTensor) tensor(dtype dtypes.DType) (*tensors.Tensor, error) {
-	if gt.DType == "int64" {
-		ints := make([]int64, len(gt.Data))
-		for i, v := range gt.Data {
-			n, err := v.(json.Number).Int64()
-			if err != nil {
-				return nil, err
-			}
-			ints[i] = n
-		}
-		return tensors.FromFlatDataAndDimensions(ints, gt.Shape...), nil
-	}
-	fs, err := gt.floats(32)
-	if err != nil {
-		return nil, err
-	}
-	if dtype == dtypes.Float64 {
-		return tensors.FromFlatDataAndDimensions(fs, gt.Shape...), nil
-	}
-	f32 := make([]float32, len(fs))
-	for i, f := range fs {
-		f32[i] = float32(f)
-	}
-	return tensors.FromFlatDataAndDimensions(f32, gt.Shape...), nil
-}
-
-var (
-	goldenOnce sync.Once
-	golden     *goldenFile
-	goldenErr  error
-)
-
-func loadGoldens(t *testing.T) *goldenFile {
-	t.Helper()
-	goldenOnce.Do(func() {
-		f, err := os.Open(filepath.Join("testdata", "losses_golden.json"))
-		if err != nil {
-			goldenErr = err
-			return
-		}
-		defer f.Close()
-		dec := json.NewDecoder(f)
-		dec.UseNumber()
-		golden = &goldenFile{}
-		goldenErr = dec.Decode(golden)
-	})
-	if goldenErr != nil {
-		t.Fatalf("reading goldens: %v", goldenErr)
-	}
-	return golden
-}
 
 // TestMain lowers XLA's optimization level unless $XLA_FLAGS is set: the goldens compile into
 // one large graph, which XLA compiles in about two thirds of the time at level 0, with the same
@@ -179,11 +69,7 @@ func (o *options) float(key string) (float64, bool) {
 	if !ok {
 		return 0, false
 	}
-	f, err := v.(json.Number).Float64()
-	if err != nil {
-		panic(err)
-	}
-	return f, true
+	return v.(float64), true
 }
 
 func (o *options) bool(key string) (bool, bool) {
@@ -206,7 +92,7 @@ func (o *options) unused() []string {
 }
 
 // buildGolden builds a case's loss from its inputs and options with this package's API.
-func buildGolden(c *goldenCase, in map[string]*Node, o *options) (*Node, error) {
+func buildGolden(c *GoldenCase, in map[string]*Node, o *options) (*Node, error) {
 	r := Mean
 	if v, ok := o.get("reduction"); ok {
 		var err error
@@ -342,7 +228,7 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // runGoldens runs every case in one graph — compiling one graph per case would take minutes —
 // and returns one result per case; a case that fails to build gets its error.
-func runGoldens(b backends.Backend, cases []*goldenCase, dtype dtypes.DType) ([]*result, error) {
+func runGoldens(b backends.Backend, cases []*GoldenCase, dtype dtypes.DType) ([]*result, error) {
 	results := make([]*result, len(cases))
 	var args []any
 	first := make([]int, len(cases)) // index of each case's first input in args
@@ -350,14 +236,14 @@ func runGoldens(b backends.Backend, cases []*goldenCase, dtype dtypes.DType) ([]
 		results[i] = &result{gradNames: sortedKeys(c.Grads)}
 		first[i] = len(args)
 		for _, n := range sortedKeys(c.Inputs) {
-			tt, err := c.Inputs[n].tensor(dtype)
+			tt, err := tensorAs(c.Inputs[n], dtype)
 			if err != nil {
 				return nil, fmt.Errorf("%s: input %s: %w", c.Name, n, err)
 			}
 			args = append(args, tt)
 		}
 		if c.Upstream != nil {
-			tt, err := c.Upstream.tensor(dtype)
+			tt, err := tensorAs(c.Upstream, dtype)
 			if err != nil {
 				return nil, fmt.Errorf("%s: upstream: %w", c.Name, err)
 			}
@@ -425,19 +311,13 @@ func runGoldens(b backends.Backend, cases []*goldenCase, dtype dtypes.DType) ([]
 	return results, nil
 }
 
+// tensorFloats returns a float tensor's values as float64, and panics on any other.
 func tensorFloats(t *tensors.Tensor) []float64 {
-	switch t.DType() {
-	case dtypes.Float32:
-		f := tensors.MustCopyFlatData[float32](t)
-		out := make([]float64, len(f))
-		for i, v := range f {
-			out[i] = float64(v)
-		}
-		return out
-	case dtypes.Float64:
-		return tensors.MustCopyFlatData[float64](t)
+	f, err := flatFloats(t)
+	if err != nil {
+		panic(err)
 	}
-	panic(fmt.Sprintf("unexpected dtype %s", t.DType()))
+	return f
 }
 
 // errStats measures how far got is from want: need is the smallest rtol for which the
@@ -455,17 +335,14 @@ func (s *errStats) merge(o errStats) {
 	s.need = math.Max(s.need, o.need)
 }
 
-// compare checks got against want with tolerance rtol and returns the error statistics.
-func compare(t *testing.T, what string, got *tensors.Tensor, want *goldenTensor, rtol float64) errStats {
+// compare checks got against want, flattened, of shape wantShape, with tolerance rtol and
+// returns the error statistics.
+func compare(t *testing.T, what string, got *tensors.Tensor, wantShape []int, w []float64, rtol float64) errStats {
 	t.Helper()
 	var st errStats
-	if !slices.Equal(got.Shape().Dimensions, want.Shape) {
-		t.Errorf("%s: shape %v, want %v", what, got.Shape().Dimensions, want.Shape)
+	if !slices.Equal(got.Shape().Dimensions, wantShape) {
+		t.Errorf("%s: shape %v, want %v", what, got.Shape().Dimensions, wantShape)
 		return st
-	}
-	w, err := want.floats(64)
-	if err != nil {
-		t.Fatalf("%s: %v", what, err)
 	}
 	g := tensorFloats(got)
 	scale := 0.0
@@ -532,13 +409,16 @@ func goldenBackends(t *testing.T) map[string]backends.Backend {
 // TestGoldens runs every PyTorch golden case on each backend — in float32, and in float64 on
 // pure Go — and compares the loss and its gradients with torch's.
 func TestGoldens(t *testing.T) {
-	gf := loadGoldens(t)
-	if len(gf.Cases) < 17*5 {
-		t.Fatalf("only %d golden cases", len(gf.Cases))
+	cases, err := goldenCases()
+	if err != nil {
+		t.Fatalf("reading goldens: %v", err)
 	}
-	t.Logf("%d golden cases from %s, torch %s (%s)", len(gf.Cases), gf.Generator, gf.TorchVersion, gf.Precision)
+	if len(cases) < 17*5 {
+		t.Fatalf("only %d golden cases", len(cases))
+	}
+	t.Logf("%d golden cases from %s, torch %s", len(cases), GoldenPath, cases[0].TorchVersion)
 	seen := map[string]int{}
-	for _, c := range gf.Cases {
+	for _, c := range cases {
 		seen[c.Loss]++
 	}
 	if len(seen) != 17 {
@@ -557,22 +437,23 @@ func TestGoldens(t *testing.T) {
 		for _, dt := range runs {
 			var worst errStats
 			t.Run(name+"/"+dt.dtype.String(), func(t *testing.T) {
-				results, err := runGoldens(b, gf.Cases, dt.dtype)
+				results, err := runGoldens(b, cases, dt.dtype)
 				if err != nil {
 					t.Fatalf("running the goldens: %v", err)
 				}
-				for i, c := range gf.Cases {
+				for i, c := range cases {
 					res := results[i]
 					t.Run(c.Name, func(t *testing.T) {
 						if res.err != nil {
 							t.Fatalf("%v", res.err)
 						}
-						worst.merge(compare(t, c.Name+": loss", res.loss, c.Output, dt.rtol))
+						worst.merge(compare(t, c.Name+": loss", res.loss, c.OutputShape, c.Output, dt.rtol))
 						if len(res.grads) != len(c.Grads) {
 							t.Fatalf("%d gradients, want %d", len(res.grads), len(c.Grads))
 						}
 						for j, n := range res.gradNames {
-							worst.merge(compare(t, c.Name+": grad["+n+"]", res.grads[j], c.Grads[n], dt.rtol))
+							worst.merge(compare(t, c.Name+": grad["+n+"]", res.grads[j], c.Inputs[n].Shape().Dimensions, c.Grads[n],
+								dt.rtol))
 						}
 					})
 				}

@@ -20,8 +20,8 @@ import (
 )
 
 // GoldenPath is where the PyTorch goldens live, relative to the repository root. They are
-// written by tools/goldens/losses.py (torch 1.13) and read by this package's tests and by
-// Golden.
+// written by tools/goldens/losses.py (torch 1.13) and read by Golden, whose parser this
+// package's tests share.
 const GoldenPath = "pkg/losses/testdata/losses_golden.json"
 
 // GoldenCase is one case of the PyTorch goldens: a torch.nn.functional loss called on fixed
@@ -38,6 +38,13 @@ type GoldenCase struct {
 	// OutputShape its dimensions (none for a scalar). NaN and ±Inf appear as themselves.
 	Output      []float64
 	OutputShape []int
+	// Upstream, for reduction "none" (and any output that isn't a scalar), is the gradient torch
+	// fed back into the output: a Float32 tensor of OutputShape, and Grads are those of
+	// sum(Upstream·output). Nil when the loss reduces to a scalar: Grads are the loss's own.
+	Upstream *tensors.Tensor
+	// Grads are torch's gradients with respect to the float inputs it differentiated, by input
+	// name, flattened like Output (float64); each has its input's shape.
+	Grads map[string][]float64
 	// TorchVersion is the version of torch that computed the case.
 	TorchVersion string
 }
@@ -100,6 +107,40 @@ func (c *GoldenCase) Run(b backends.Backend, loss func(in map[string]*Node) *Nod
 	return flatFloats(out)
 }
 
+// tensorAs returns a copy of the golden tensor t with its floats as dtype — Float32, or Float64,
+// which holds float32 values exactly — and Int64 as is. The copy is local, so it can go to any
+// backend: a tensor used on one backend can't be used on another.
+func tensorAs(t *tensors.Tensor, dtype dtypes.DType) (*tensors.Tensor, error) {
+	dims := t.Shape().Dimensions
+	if t.DType() == dtypes.Int64 {
+		ints, err := tensors.CopyFlatData[int64](t)
+		if err != nil {
+			return nil, err
+		}
+		return tensors.FromFlatDataAndDimensions(ints, dims...), nil
+	}
+	f, err := flatFloats(t)
+	if err != nil {
+		return nil, err
+	}
+	switch dtype {
+	case dtypes.Float64:
+		return tensors.FromFlatDataAndDimensions(f, dims...), nil
+	case dtypes.Float32:
+		return tensors.FromFlatDataAndDimensions(toFloat32(f), dims...), nil
+	}
+	return nil, fmt.Errorf("losses: golden tensors in %s, want Float32 or Float64", dtype)
+}
+
+// toFloat32 rounds each value to float32.
+func toFloat32(f []float64) []float32 {
+	out := make([]float32, len(f))
+	for i, v := range f {
+		out[i] = float32(v)
+	}
+	return out
+}
+
 // flatFloats returns a float tensor's values as float64.
 func flatFloats(t *tensors.Tensor) ([]float64, error) {
 	switch t.DType() {
@@ -142,11 +183,13 @@ func goldenCases() ([]*GoldenCase, error) {
 type goldenJSON struct {
 	TorchVersion string `json:"torch_version"`
 	Cases        []struct {
-		Loss    string                      `json:"loss"`
-		Name    string                      `json:"name"`
-		Options map[string]any              `json:"options"`
-		Inputs  map[string]goldenJSONTensor `json:"inputs"`
-		Output  goldenJSONTensor            `json:"output"`
+		Loss     string                      `json:"loss"`
+		Name     string                      `json:"name"`
+		Options  map[string]any              `json:"options"`
+		Inputs   map[string]goldenJSONTensor `json:"inputs"`
+		Output   goldenJSONTensor            `json:"output"`
+		Upstream *goldenJSONTensor           `json:"upstream"`
+		Grads    map[string]goldenJSONTensor `json:"grads"`
 	} `json:"cases"`
 }
 
@@ -189,13 +232,61 @@ func readGoldens(path string) ([]*GoldenCase, error) {
 				return nil, where("input "+n, err)
 			}
 		}
-		if c.Output, err = jc.Output.floats(64); err != nil {
+		if c.Output, err = jc.Output.values(); err != nil {
 			return nil, where("output", err)
 		}
 		c.OutputShape = slices.Clone(jc.Output.Shape)
+		if jc.Upstream != nil {
+			if c.Upstream, err = jc.Upstream.tensor(); err != nil {
+				return nil, where("upstream", err)
+			}
+			if !slices.Equal(jc.Upstream.Shape, jc.Output.Shape) {
+				return nil, where("upstream", fmt.Errorf("shape %v, the output's is %v", jc.Upstream.Shape, jc.Output.Shape))
+			}
+		}
+		if len(jc.Grads) > 0 {
+			c.Grads = make(map[string][]float64, len(jc.Grads))
+		}
+		for n, jt := range jc.Grads {
+			in, ok := jc.Inputs[n]
+			switch {
+			case !ok:
+				err = fmt.Errorf("no input %s", n)
+			case in.DType != "float":
+				err = fmt.Errorf("input %s is %s, not float", n, in.DType)
+			case !slices.Equal(jt.Shape, in.Shape):
+				err = fmt.Errorf("shape %v, the input's is %v", jt.Shape, in.Shape)
+			default:
+				c.Grads[n], err = jt.values()
+			}
+			if err != nil {
+				return nil, where("grad "+n, err)
+			}
+		}
 		cases[i] = c
 	}
 	return cases, nil
+}
+
+// checkSize checks that the shape holds as many values as the data.
+func (jt goldenJSONTensor) checkSize() error {
+	size := 1
+	for _, d := range jt.Shape {
+		size *= d
+	}
+	if size != len(jt.Data) {
+		return fmt.Errorf("shape %v holds %d values, data has %d", jt.Shape, size, len(jt.Data))
+	}
+	return nil
+}
+
+// values parses a result of torch's (computed in float64): its data as float64, checked against
+// its shape.
+func (jt goldenJSONTensor) values() ([]float64, error) {
+	if err := jt.checkSize(); err != nil {
+		return nil, err
+	}
+	return jt.floats(64)
 }
 
 // floats parses the data with bits 32 (each number to the nearest float32) or 64.
@@ -229,12 +320,8 @@ func (jt goldenJSONTensor) floats(bits int) ([]float64, error) {
 
 // tensor makes the input: Float32 for "float", Int64 for "int64".
 func (jt goldenJSONTensor) tensor() (*tensors.Tensor, error) {
-	size := 1
-	for _, d := range jt.Shape {
-		size *= d
-	}
-	if size != len(jt.Data) {
-		return nil, fmt.Errorf("shape %v holds %d values, data has %d", jt.Shape, size, len(jt.Data))
+	if err := jt.checkSize(); err != nil {
+		return nil, err
 	}
 	switch jt.DType {
 	case "int64":
@@ -255,11 +342,7 @@ func (jt goldenJSONTensor) tensor() (*tensors.Tensor, error) {
 		if err != nil {
 			return nil, err
 		}
-		f32 := make([]float32, len(fs))
-		for i, f := range fs {
-			f32[i] = float32(f)
-		}
-		return tensors.FromFlatDataAndDimensions(f32, jt.Shape...), nil
+		return tensors.FromFlatDataAndDimensions(toFloat32(fs), jt.Shape...), nil
 	}
 	return nil, fmt.Errorf("dtype %q, want \"float\" or \"int64\"", jt.DType)
 }

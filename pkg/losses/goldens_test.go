@@ -11,71 +11,136 @@ import (
 
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	. "github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
 )
 
-// TestGoldenMatchesTests checks that Golden reads every case as the golden tests do: the same
-// loss, options, inputs (values and dtypes) and output, so the chapter and the tests share one
-// source of truth.
-func TestGoldenMatchesTests(t *testing.T) {
-	gf := loadGoldens(t)
+// TestGoldenCases checks the goldens as Golden reads them, the ones the chapter and the tests
+// use: every name GoldenNames lists is one case, of the loss its name starts with, and its
+// options, inputs, output, upstream gradient and gradients have the types and shapes the tests
+// rely on.
+func TestGoldenCases(t *testing.T) {
 	names, err := GoldenNames()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(names) != len(gf.Cases) {
-		t.Fatalf("GoldenNames: %d names, the test loader reads %d cases", len(names), len(gf.Cases))
+	if len(names) != 193 {
+		t.Errorf("GoldenNames: %d names, want 193", len(names))
 	}
-	for i, want := range gf.Cases {
-		if names[i] != want.Name {
-			t.Fatalf("GoldenNames()[%d] = %q, want %q", i, names[i], want.Name)
+	seen := map[string]bool{}
+	for _, name := range names {
+		if seen[name] {
+			t.Errorf("GoldenNames: %q twice", name)
 		}
-		c, err := Golden(want.Name)
+		seen[name] = true
+		c, err := Golden(name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.Loss != want.Loss || c.TorchVersion != gf.TorchVersion {
-			t.Errorf("%s: loss %q torch %q, want %q %q", want.Name, c.Loss, c.TorchVersion, want.Loss, gf.TorchVersion)
+		if c.Name != name || !strings.HasPrefix(name, c.Loss+"/") || c.TorchVersion == "" {
+			t.Errorf("Golden(%q): name %q, loss %q, torch %q", name, c.Name, c.Loss, c.TorchVersion)
 		}
-		if len(c.Options) != len(want.Options) {
-			t.Errorf("%s: options %v, want %v", want.Name, c.Options, want.Options)
-		}
-		o := &options{m: want.Options, used: map[string]bool{}}
 		for k, v := range c.Options {
-			switch v := v.(type) {
-			case float64:
-				if w, _ := o.float(k); w != v {
-					t.Errorf("%s: option %s = %v, want %v", want.Name, k, v, w)
-				}
+			switch v.(type) {
+			case float64, bool, string:
 			default:
-				if w, _ := o.get(k); w != v {
-					t.Errorf("%s: option %s = %v, want %v", want.Name, k, v, w)
-				}
+				t.Errorf("%s: option %s = %v (%T), want a float64, bool or string", name, k, v, v)
 			}
 		}
-		if len(c.Inputs) != len(want.Inputs) {
-			t.Errorf("%s: %d inputs, want %d", want.Name, len(c.Inputs), len(want.Inputs))
-		}
-		for n, wt := range want.Inputs {
-			got := c.Inputs[n]
-			wantDType := dtypes.Float32
-			if wt.DType == "int64" {
-				wantDType = dtypes.Int64
-			}
-			exp, err := wt.tensor(wantDType)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got == nil || got.DType() != wantDType || !reflect.DeepEqual(got.Value(), exp.Value()) {
-				t.Errorf("%s: input %s = %v, want %v", want.Name, n, got, exp)
+		for n, in := range c.Inputs {
+			if in.DType() != dtypes.Float32 && in.DType() != dtypes.Int64 {
+				t.Errorf("%s: input %s is %s, want Float32 or Int64", name, n, in.DType())
 			}
 		}
-		w, err := want.Output.floats(64)
+		if len(c.Output) != shapes.Make(dtypes.Float64, c.OutputShape...).Size() {
+			t.Errorf("%s: %d output values for shape %v", name, len(c.Output), c.OutputShape)
+		}
+		if wantUpstream := len(c.OutputShape) > 0 || c.Options["reduction"] == "none"; (c.Upstream != nil) != wantUpstream {
+			t.Errorf("%s: upstream %v, output shape %v, options %v", name, c.Upstream, c.OutputShape, c.Options)
+		} else if c.Upstream != nil && (c.Upstream.DType() != dtypes.Float32 ||
+			!slices.Equal(c.Upstream.Shape().Dimensions, c.OutputShape)) {
+			t.Errorf("%s: upstream %s, want Float32 of the output's shape %v", name, c.Upstream.Shape(), c.OutputShape)
+		}
+		if len(c.Grads) == 0 {
+			t.Errorf("%s: no gradients", name)
+		}
+		for n, g := range c.Grads {
+			if in := c.Inputs[n]; in == nil || in.DType() != dtypes.Float32 || len(g) != in.Shape().Size() {
+				t.Errorf("%s: %d values of grad[%s], input %v", name, len(g), n, in)
+			}
+		}
+	}
+}
+
+// TestReadGoldens checks what readGoldens makes of each part of a case: inputs rounded to
+// float32 (the goldens write them as float32's shortest text), class indices as Int64, options as
+// float64, bool or string, results of torch's in float64 with "nan", "inf" and "-inf", and the
+// upstream gradient and gradients only where the case has them. And that tensorAs copies the
+// inputs in either float dtype.
+func TestReadGoldens(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "goldens.json")
+	content := `{"torch_version":"9.9","cases":[
+		{"loss":"mse_loss","name":"mse_loss/x","options":{"reduction":"none","margin":0.5,"swap":true},
+		 "inputs":{"input":{"dtype":"float","shape":[3],"data":[0.1,-2,"inf"]},
+		           "target":{"dtype":"int64","shape":[1,2],"data":[3,-1]}},
+		 "output":{"dtype":"float","shape":[3],"data":[0.1,"nan","-inf"]},
+		 "upstream":{"dtype":"float","shape":[3],"data":[0.1,1,-1]},
+		 "grads":{"input":{"dtype":"float","shape":[3],"data":[1e-300,2,0.1]}}},
+		{"loss":"l1_loss","name":"l1_loss/y","options":{},"inputs":{},"output":{"dtype":"float","shape":[],"data":[1]}}]}`
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases, err := readGoldens(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cases) != 2 {
+		t.Fatalf("readGoldens: %d cases, want 2", len(cases))
+	}
+	c := cases[0]
+	if c.Loss != "mse_loss" || c.Name != "mse_loss/x" || c.TorchVersion != "9.9" {
+		t.Errorf("case 0: loss %q, name %q, torch %q", c.Loss, c.Name, c.TorchVersion)
+	}
+	if want := map[string]any{"reduction": "none", "margin": 0.5, "swap": true}; !reflect.DeepEqual(c.Options, want) {
+		t.Errorf("options %v, want %v", c.Options, want)
+	}
+	inf := math.Inf(1)
+	input, target := []float32{0.1, -2, float32(inf)}, [][]int64{{3, -1}}
+	if len(c.Inputs) != 2 || !reflect.DeepEqual(c.Inputs["input"].Value(), input) ||
+		!reflect.DeepEqual(c.Inputs["target"].Value(), target) {
+		t.Errorf("inputs %v, want input %v and target %v", c.Inputs, input, target)
+	}
+	if !slices.Equal(c.OutputShape, []int{3}) || !slices.EqualFunc(c.Output, []float64{0.1, math.NaN(), -inf}, sameFloat) {
+		t.Errorf("output %v %v, want [3] [0.1 NaN -Inf]", c.OutputShape, c.Output)
+	}
+	if c.Upstream == nil || !reflect.DeepEqual(c.Upstream.Value(), []float32{0.1, 1, -1}) {
+		t.Errorf("upstream %v, want [0.1 1 -1] in float32", c.Upstream)
+	}
+	if want := map[string][]float64{"input": {1e-300, 2, 0.1}}; !reflect.DeepEqual(c.Grads, want) {
+		t.Errorf("grads %v, want %v", c.Grads, want)
+	}
+	if c := cases[1]; c.Upstream != nil || c.Grads != nil || len(c.OutputShape) != 0 || !slices.Equal(c.Output, []float64{1}) {
+		t.Errorf("case 1: upstream %v, grads %v, output %v %v; want none, none, [] [1]", c.Upstream, c.Grads, c.OutputShape, c.Output)
+	}
+
+	for _, tc := range []struct {
+		in    string
+		dtype dtypes.DType
+		want  any
+	}{
+		{"input", dtypes.Float32, input},
+		{"input", dtypes.Float64, []float64{float64(float32(0.1)), -2, inf}},
+		{"target", dtypes.Float64, target},
+	} {
+		got, err := tensorAs(c.Inputs[tc.in], tc.dtype)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.Equal(c.OutputShape, want.Output.Shape) || !slices.EqualFunc(c.Output, w, sameFloat) {
-			t.Errorf("%s: output %v %v, want %v %v", want.Name, c.OutputShape, c.Output, want.Output.Shape, w)
+		if got == c.Inputs[tc.in] || !reflect.DeepEqual(got.Value(), tc.want) {
+			t.Errorf("tensorAs(%s, %s) = %v, want a copy holding %v", tc.in, tc.dtype, got, tc.want)
 		}
+	}
+	if _, err := tensorAs(c.Inputs["input"], dtypes.Int32); err == nil || !strings.Contains(err.Error(), "want Float32 or Float64") {
+		t.Errorf("tensorAs(input, Int32) = %v, want an error", err)
 	}
 }
 
@@ -112,8 +177,8 @@ func TestGoldenRun(t *testing.T) {
 	}
 }
 
-// TestGoldenErrors: an unknown case, a loss that doesn't build, and files that can't be read
-// are errors that say which and what.
+// TestGoldenErrors: an unknown case, a loss that doesn't build or isn't a float, and files that
+// can't be read are errors that say which and what.
 func TestGoldenErrors(t *testing.T) {
 	if _, err := Golden("mse_loss/no-such-case"); err == nil || !strings.Contains(err.Error(), `"mse_loss/no-such-case"`) {
 		t.Errorf("Golden(unknown) = %v, want an error naming the case", err)
@@ -126,14 +191,39 @@ func TestGoldenErrors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "l1_loss/basic/mean") || !strings.Contains(err.Error(), "target is nil") {
 		t.Errorf("Run(bad loss) = %v, want the case and the loss's error", err)
 	}
+	c, err = Golden("cross_entropy/index/mean")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Run(testBackend(t), func(in map[string]*Node) *Node { return in["target"] })
+	if err == nil || !strings.Contains(err.Error(), "result of dtype Int64, want a float") {
+		t.Errorf("Run(class indices) = %v, want an error about the dtype", err)
+	}
 
 	dir := t.TempDir()
+	x := `{"dtype":"float","shape":[],"data":[1]}`
+	out := `"output":` + x
 	for name, tc := range map[string]struct{ content, want string }{
 		"missing":    {"", "no such file"},
 		"not-json":   {"{", "unexpected EOF"},
 		"bad-shape":  {`{"cases":[{"name":"x","inputs":{"input":{"dtype":"float","shape":[2],"data":[1]}},"output":{"dtype":"float","shape":[],"data":[1]}}]}`, "case x: input input: shape [2] holds 2 values, data has 1"},
 		"bad-dtype":  {`{"cases":[{"name":"x","inputs":{"input":{"dtype":"bool","shape":[],"data":[1]}},"output":{"dtype":"float","shape":[],"data":[1]}}]}`, `dtype "bool"`},
 		"bad-number": {`{"cases":[{"name":"x","inputs":{},"output":{"dtype":"float","shape":[],"data":["many"]}}]}`, `output: data[0] = "many"`},
+		"bad-value":  {`{"cases":[{"name":"x","inputs":{},"output":{"dtype":"float","shape":[],"data":[true]}}]}`, `output: data[0] = true (bool), want a number`},
+		"bad-index":  {`{"cases":[{"name":"x","inputs":{"target":{"dtype":"int64","shape":[],"data":[1.5]}},` + out + `}]}`, `input target: strconv.ParseInt: parsing "1.5"`},
+		"not-index":  {`{"cases":[{"name":"x","inputs":{"target":{"dtype":"int64","shape":[],"data":["1"]}},` + out + `}]}`, `input target: data[0] = 1, want an integer`},
+		"bad-output": {`{"cases":[{"name":"x","inputs":{},"output":{"dtype":"float","shape":[2],"data":[1]}}]}`, "case x: output: shape [2] holds 2 values, data has 1"},
+		"bad-upstream": {`{"cases":[{"name":"x","inputs":{},` + out + `,"upstream":{"dtype":"float","shape":[],"data":["x"]}}]}`,
+			`case x: upstream: data[0] = "x"`},
+		"upstream-shape": {`{"cases":[{"name":"x","inputs":{},` + out + `,"upstream":{"dtype":"float","shape":[1],"data":[1]}}]}`,
+			"case x: upstream: shape [1], the output's is []"},
+		"grad-no-input": {`{"cases":[{"name":"x","inputs":{},` + out + `,"grads":{"input":` + x + `}}]}`, "case x: grad input: no input input"},
+		"grad-index": {`{"cases":[{"name":"x","inputs":{"target":{"dtype":"int64","shape":[],"data":[1]}},` + out + `,"grads":{"target":` + x + `}}]}`,
+			"case x: grad target: input target is int64, not float"},
+		"grad-shape": {`{"cases":[{"name":"x","inputs":{"input":` + x + `},` + out + `,"grads":{"input":{"dtype":"float","shape":[1],"data":[1]}}}]}`,
+			"case x: grad input: shape [1], the input's is []"},
+		"bad-grad": {`{"cases":[{"name":"x","inputs":{"input":` + x + `},` + out + `,"grads":{"input":{"dtype":"float","shape":[],"data":["-"]}}}]}`,
+			`case x: grad input: data[0] = "-"`},
 	} {
 		path := filepath.Join(dir, name+".json")
 		if tc.content != "" {
