@@ -2,7 +2,9 @@ package training
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -22,8 +24,12 @@ type savedRun struct {
 	Std       []float32 `json:"std,omitempty"`
 }
 
-// Save writes the weights and the history to dir (created if needed), replacing what was there.
+// Save writes the weights and the history to dir (created if needed), replacing a checkpoint
+// saved there before. A folder that holds anything else is left alone, with an error.
 func (r *Run) Save(dir string) error {
+	if err := clearCheckpoint(dir); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("training: save: %w", err)
 	}
@@ -39,6 +45,25 @@ func (r *Run) Save(dir string) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(dir, runFile), data, 0o644)
+}
+
+// clearCheckpoint removes an earlier checkpoint from dir. GoMLX's checkpoint handler would load
+// it into the context on creation, overwriting the weights that are about to be saved.
+func clearCheckpoint(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) || (err == nil && len(entries) == 0) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("training: save: %w", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, runFile)); err != nil {
+		return fmt.Errorf("training: save: %s is not empty and holds no checkpoint (%s); choose another folder", dir, runFile)
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return fmt.Errorf("training: save: replacing the checkpoint in %s: %w", dir, err)
+	}
+	return nil
 }
 
 // Load restores a Run saved by Save (or by Fit with Checkpoint) for the same model.

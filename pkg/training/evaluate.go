@@ -30,12 +30,18 @@ func (r *Run) Evaluate(d *datasets.Dataset) (*Evaluation, error) {
 	if d == nil || d.Len() == 0 {
 		return nil, errors.New("training: Evaluate needs a non-empty data set")
 	}
-	exec, err := context.NewExec(r.Backend, r.Context.Reuse(), func(ctx *context.Context, images *graph.Node) *graph.Node {
-		return r.Model(ctx, images)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("training: evaluating %s: %w", d.Name, err)
+	// One executor per Run: it compiles the forward pass once per batch shape and reads the
+	// variables' current values on every call, so Fit's per-epoch evaluations do not recompile.
+	if r.eval == nil {
+		exec, err := context.NewExec(r.Backend, r.Context.Reuse(), func(ctx *context.Context, images *graph.Node) *graph.Node {
+			return r.Model(ctx, images)
+		})
+		if err != nil {
+			return nil, fmt.Errorf("training: evaluating %s: %w", d.Name, err)
+		}
+		r.eval = exec
 	}
+	exec := r.eval
 	classes := len(r.Classes)
 	ev := &Evaluation{Classes: r.Classes, PerClass: make([]float64, classes), Confusion: make([][]int, classes)}
 	for i := range ev.Confusion {

@@ -10,6 +10,7 @@ type config struct {
 	checkpoint        string
 	progress          bool
 	onEpoch           func(Epoch)
+	onStep            func(step int, loss float64)
 }
 
 func newConfig(opts []Option) *config {
@@ -40,3 +41,8 @@ func NoProgress() Option { return func(c *config) { c.progress = false } }
 
 // OnEpoch calls fn after every epoch with that epoch's numbers, e.g. to print them.
 func OnEpoch(fn func(Epoch)) Option { return func(c *config) { c.onEpoch = fn } }
+
+// OnStep calls fn after every training step with the step number (1, 2, … across epochs) and
+// that batch's loss, for curves finer than an epoch: chapter 05 plots the optimizers' training
+// loss every few steps, as the Adam paper's figures do.
+func OnStep(fn func(step int, loss float64)) Option { return func(c *config) { c.onStep = fn } }

@@ -52,6 +52,8 @@ type Run struct {
 	History   []Epoch
 	BatchSize int
 	Mean, Std []float32 // input normalization, nil for none
+
+	eval *context.Exec // forward pass for Evaluate, compiled on first use
 }
 
 // TestAccuracy returns the test accuracy after the last epoch (0 before any).
@@ -112,6 +114,9 @@ func Fit(model Model, trainSet, testSet *datasets.Dataset, opt optimizers.Interf
 		steps++
 		if bar != nil {
 			bar.step(steps, loss)
+		}
+		if cfg.onStep != nil {
+			cfg.onStep(steps, loss)
 		}
 		if steps%stepsPerEpoch != 0 {
 			return nil

@@ -2,6 +2,7 @@ package training
 
 import (
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -82,6 +83,39 @@ func TestFitLearnsMNISTAndRoundTrips(t *testing.T) {
 	}
 }
 
+// TestOnStep checks that OnStep sees every step once, numbered across epochs, with losses whose
+// mean over an epoch is that epoch's TrainLoss.
+func TestOnStep(t *testing.T) {
+	train, test, err := datasets.MNIST(datasets.Limit(256), datasets.Quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps []int
+	var losses []float64
+	run, err := Fit(mlp, train, test.Take(64), optimizers.Adam().Done(), Epochs(2), BatchSize(64), NoProgress(),
+		OnStep(func(step int, loss float64) { steps, losses = append(steps, step), append(losses, loss) }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(steps) != 8 {
+		t.Fatalf("OnStep called %d times, want 8 (2 epochs of 256/64 steps)", len(steps))
+	}
+	for i, s := range steps {
+		if s != i+1 {
+			t.Errorf("call %d got step %d, want %d", i, s, i+1)
+		}
+	}
+	for e, epoch := range run.History {
+		mean := 0.0
+		for _, l := range losses[4*e : 4*e+4] {
+			mean += l / 4
+		}
+		if math.Abs(mean-epoch.TrainLoss) > 1e-6 {
+			t.Errorf("epoch %d: mean of OnStep losses %.7f, TrainLoss %.7f", e+1, mean, epoch.TrainLoss)
+		}
+	}
+}
+
 func TestFitRejectsBadInput(t *testing.T) {
 	train, test, err := datasets.MNIST(datasets.Limit(10), datasets.Quiet())
 	if err != nil {
@@ -141,5 +175,41 @@ func TestDirIsInsideTheRepository(t *testing.T) {
 	dir := Dir("04-classifier")
 	if !strings.HasSuffix(dir, filepath.Join("build", "checkpoints", "04-classifier")) {
 		t.Errorf("Dir = %q, want …/build/checkpoints/04-classifier inside the repository", dir)
+	}
+}
+
+func TestSaveReplacesAnEarlierCheckpoint(t *testing.T) {
+	train, test, err := datasets.MNIST(datasets.Limit(500), datasets.Quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	test = test.Take(200)
+	dir := t.TempDir()
+	first, err := Fit(mlp, train, test, optimizers.Adam().Done(), BatchSize(50), Seed(1), Checkpoint(dir), NoProgress())
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := Fit(mlp, train, test, optimizers.Adam().Done(), Epochs(3), BatchSize(50), Seed(2), Checkpoint(dir), NoProgress())
+	if err != nil {
+		t.Fatal(err)
+	}
+	restored, err := Load(mlp, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := restored.Evaluate(test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.Accuracy != second.TestAccuracy() || len(restored.History) != 3 {
+		t.Errorf("restored accuracy %.4f with %d epochs; want the second run's %.4f with 3 (the first had %.4f)",
+			ev.Accuracy, len(restored.History), second.TestAccuracy(), first.TestAccuracy())
+	}
+	other := t.TempDir()
+	if err := os.WriteFile(filepath.Join(other, "notes.txt"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := second.Save(other); err == nil {
+		t.Error("Save into a folder holding other files succeeded, want an error")
 	}
 }
