@@ -11,6 +11,7 @@ type config struct {
 	progress          bool
 	onEpoch           func(Epoch)
 	onStep            func(step int, loss float64)
+	cosineDecay       bool
 }
 
 func newConfig(opts []Option) *config {
@@ -46,3 +47,8 @@ func OnEpoch(fn func(Epoch)) Option { return func(c *config) { c.onEpoch = fn } 
 // that batch's loss, for curves finer than an epoch: chapter 05 plots the optimizers' training
 // loss every few steps, as the Adam paper's figures do.
 func OnStep(fn func(step int, loss float64)) Option { return func(c *config) { c.onStep = fn } }
+
+// CosineDecay lowers the optimizer's learning rate from its starting value to 0 along half a
+// cosine over the whole run (Loshchilov & Hutter's SGDR without restarts): big steps early,
+// small ones at the end, so the last epochs settle instead of bouncing between minima.
+func CosineDecay() Option { return func(c *config) { c.cosineDecay = true } }

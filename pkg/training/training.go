@@ -16,6 +16,7 @@ import (
 
 	"github.com/godl-book/godl/pkg/backend"
 	"github.com/godl-book/godl/pkg/datasets"
+	"github.com/godl-book/godl/pkg/optim"
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
@@ -38,6 +39,7 @@ type Epoch struct {
 	TestAccuracy  float64 `json:"test_accuracy"`
 	Seconds       float64 `json:"seconds"` // training time, evaluation excluded
 	Examples      int     `json:"examples"`
+	LearningRate  float64 `json:"learning_rate"` // at the end of the epoch
 }
 
 // ExamplesPerSecond is the training throughput of the epoch.
@@ -101,6 +103,7 @@ func Fit(model Model, trainSet, testSet *datasets.Dataset, opt optimizers.Interf
 	if cfg.progress {
 		bar = newProgress(cfg.epochs*stepsPerEpoch, cfg.epochs)
 	}
+	schedule := cosine{total: cfg.epochs * stepsPerEpoch}
 	var lossSum float64
 	var steps int
 	epochStart := time.Now()
@@ -118,6 +121,11 @@ func Fit(model Model, trainSet, testSet *datasets.Dataset, opt optimizers.Interf
 		if cfg.onStep != nil {
 			cfg.onStep(steps, loss)
 		}
+		if cfg.cosineDecay {
+			if err := schedule.next(ctx, steps); err != nil {
+				return err
+			}
+		}
 		if steps%stepsPerEpoch != 0 {
 			return nil
 		}
@@ -132,7 +140,11 @@ func Fit(model Model, trainSet, testSet *datasets.Dataset, opt optimizers.Interf
 			return err
 		}
 		evalTime += time.Since(evalStart)
-		run.History = append(run.History, Epoch{Epoch: len(run.History) + 1,
+		lr, _, err := optim.LearningRate(ctx)
+		if err != nil {
+			return err
+		}
+		run.History = append(run.History, Epoch{Epoch: len(run.History) + 1, LearningRate: lr,
 			TrainLoss: lossSum / float64(stepsPerEpoch), TrainAccuracy: acc,
 			TestLoss: ev.Loss, TestAccuracy: ev.Accuracy, Seconds: seconds, Examples: stepsPerEpoch * cfg.batchSize})
 		lossSum, epochStart, evalTime = 0, time.Now(), 0
@@ -167,6 +179,23 @@ func (r *Run) loaderOptions(extra ...datasets.LoaderOption) []datasets.LoaderOpt
 		extra = append(extra, datasets.Normalize(r.Mean, r.Std))
 	}
 	return extra
+}
+
+// cosine sets the learning rate for the step after `step` of `total`: base·(1+cos(π·step/total))/2.
+type cosine struct {
+	total int
+	base  float64 // the optimizer's own learning rate, read at the first step
+}
+
+func (c *cosine) next(ctx *context.Context, step int) error {
+	if c.base == 0 {
+		lr, found, err := optim.LearningRate(ctx)
+		if err != nil || !found {
+			return fmt.Errorf("training: cosine decay: no learning rate to decay (%v)", err)
+		}
+		c.base = lr
+	}
+	return optim.SetLearningRate(ctx, c.base*(1+math.Cos(math.Pi*float64(step)/float64(c.total)))/2)
 }
 
 func scalar(t *tensors.Tensor) (float64, error) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/godl-book/godl/pkg/datasets"
 	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/layers"
 	"github.com/gomlx/gomlx/pkg/ml/layers/activations"
@@ -116,6 +117,38 @@ func TestOnStep(t *testing.T) {
 	}
 }
 
+// TestEvaluateSeesNewWeights checks that Evaluate, which keeps its compiled forward pass between
+// calls, reads the variables' current values: with every weight zeroed the logits are all 0 and
+// the loss is ln 10.
+func TestEvaluateSeesNewWeights(t *testing.T) {
+	train, test, err := datasets.MNIST(datasets.Limit(128), datasets.Quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := Fit(mlp, train, test.Take(100), optimizers.Adam().Done(), BatchSize(64), NoProgress())
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := run.Evaluate(test.Take(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for v := range run.Context.IterVariables() {
+		if v.Trainable {
+			if err := v.SetValue(tensors.FromShape(v.Shape())); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	after, err := run.Evaluate(test.Take(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(after.Loss-math.Log(10)) > 1e-6 || after.Loss == before.Loss {
+		t.Errorf("loss %.6f before and %.6f after zeroing the weights, want ln 10 = %.6f after", before.Loss, after.Loss, math.Log(10))
+	}
+}
+
 func TestFitRejectsBadInput(t *testing.T) {
 	train, test, err := datasets.MNIST(datasets.Limit(10), datasets.Quiet())
 	if err != nil {
@@ -211,5 +244,24 @@ func TestSaveReplacesAnEarlierCheckpoint(t *testing.T) {
 	}
 	if err := second.Save(other); err == nil {
 		t.Error("Save into a folder holding other files succeeded, want an error")
+	}
+}
+
+func TestCosineDecay(t *testing.T) {
+	train, test, err := datasets.MNIST(datasets.Limit(400), datasets.Quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := Fit(mlp, train, test.Take(100), optimizers.Adam().LearningRate(1e-3).Done(), Epochs(4), BatchSize(50),
+		CosineDecay(), NoProgress())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// After epoch e of 4 the rate is 1e-3·(1+cos(π·e/4))/2.
+	for i, e := range run.History {
+		want := 1e-3 * (1 + math.Cos(math.Pi*float64(i+1)/4)) / 2
+		if math.Abs(e.LearningRate-want) > 1e-9 {
+			t.Errorf("epoch %d: learning rate %.6g, want %.6g", e.Epoch, e.LearningRate, want)
+		}
 	}
 }
