@@ -93,9 +93,14 @@ func Jacobian(b backends.Backend, f VectorFunc, x []float64) ([][]float64, error
 		if y.Rank() != 1 {
 			panic(fmt.Sprintf("gradcheck: Jacobian needs f to return a vector, got shape %s", y.Shape()))
 		}
-		rows := make([]*graph.Node, y.Shape().Dimensions[0])
+		m := y.Shape().Dimensions[0]
+		rows := make([]*graph.Node, m)
 		for i := range rows {
-			yi := graph.Reshape(graph.Slice(y, graph.AxisElem(i)))
+			// yᵢ as Σ y·eᵢ rather than a slice: the pure-Go backend has no gradient for slices.
+			onehot := make([]float64, m)
+			onehot[i] = 1
+			e := graph.ConvertDType(graph.Const(x.Graph(), onehot), y.DType())
+			yi := graph.ReduceAllSum(graph.Mul(y, e))
 			rows[i] = graph.InsertAxes(graph.Gradient(yi, x)[0], 0)
 		}
 		return graph.Concatenate(rows, 0)
