@@ -12,43 +12,6 @@ import (
 	"github.com/godl-book/godl/pkg/models"
 )
 
-// TestLinearModelCounts checks LogisticRegression and MLP against PyTorch's counts,
-// sum(p.numel() for p in net.parameters()) for nn.Linear stacks on flattened 1×28×28 images:
-// nn.Linear(784, 10) has 7,850; the Adam paper's MLP nn.Linear(784, 1000), (1000, 1000),
-// (1000, 10) has 785,000 + 1,001,000 + 10,010 = 1,796,010.
-func TestLinearModelCounts(t *testing.T) {
-	b := goBackend(t)
-	for _, c := range []struct {
-		name    string
-		model   models.Model
-		dims    []int
-		classes int
-		want    int
-	}{
-		{"LogisticRegression(10) on 1×28×28", models.LogisticRegression(10), []int{3, 28, 28, 1}, 10, 7850},
-		{"LogisticRegression(2) on 3×32×32", models.LogisticRegression(2), []int{1, 32, 32, 3}, 2, 3072*2 + 2},
-		{"MLP(10, nil) on 1×28×28 is logistic regression", models.MLP(10, nil), []int{2, 28, 28, 1}, 10, 7850},
-		{"MLP(10, [1000 1000]) on 1×28×28 (Adam paper)", models.MLP(10, []int{1000, 1000}), []int{2, 28, 28, 1}, 10, 1796010},
-		{"MLP(10, [256]) with dropout on 1×28×28", models.MLP(10, []int{256}, models.MLPDropout(0.2, 0.5)), []int{2, 28, 28, 1}, 10, 784*256 + 256 + 256*10 + 10},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			ctx := context.New()
-			logits, err := context.ExecOnce(b, ctx, func(ctx *context.Context, images *graph.Node) *graph.Node {
-				return c.model(ctx, images)
-			}, tensors.FromShape(shapes.Make(dtypes.Float32, c.dims...)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := logits.Shape().Dimensions; len(got) != 2 || got[0] != c.dims[0] || got[1] != c.classes {
-				t.Errorf("logits shape %v, want [%d %d]", got, c.dims[0], c.classes)
-			}
-			if got := models.NumParams(ctx); got != c.want {
-				t.Errorf("%d parameters, want %d", got, c.want)
-			}
-		})
-	}
-}
-
 // TestMLPScopesAndReLU checks the layer names and that the hidden layers pass through ReLU: with
 // all weights and biases set to −1 except the last layer's, the hidden activations are 0 and the
 // logits equal the last bias.
