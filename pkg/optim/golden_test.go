@@ -337,29 +337,7 @@ func TestGoldenTrajectories(t *testing.T) {
 
 			switch o := opt.(type) {
 			case Optimizer:
-				exec, err := context.NewExec(be, ctx, func(ctx *context.Context, g *Graph) *Node {
-					l := loss(ctx, g)
-					o.UpdateGraph(ctx, g, l)
-					return l
-				})
-				if err != nil {
-					t.Fatal(err)
-				}
-				for k := 0; k < gf.Steps; k++ {
-					out, err := exec.Exec()
-					if err != nil {
-						t.Fatalf("step %d: %v", k+1, err)
-					}
-					l, err := toFloat64s(out[0])
-					if err != nil {
-						t.Fatal(err)
-					}
-					e, where := trajectoryErr(l[0], c.Loss[k], flatParams(t, gf, c.Problem, ctx), c.Params[k])
-					if e > tol {
-						t.Fatalf("step %d: error %.3g > %.0e at %s", k+1, e, tol, where)
-					}
-					worst = math.Max(worst, e)
-				}
+				worst = replay(t, be, gf, c, ctx, loss, o, gf.Steps, tol)
 			case *LBFGSOptimizer:
 				if dtype != dtypes.Float64 {
 					t.Fatalf("L-BFGS goldens are float64, got %s", c.DType)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
@@ -37,7 +38,16 @@ func runCase(t *testing.T, gf *goldenFile, c goldenCase, opt optimizers.Interfac
 	}
 	ctx := context.New()
 	loss := problem(t, gf, c.Problem, dtype, ctx)
-	exec, err := context.NewExec(testBackend(t), ctx, func(ctx *context.Context, g *Graph) *Node {
+	return replay(t, testBackend(t), gf, c, ctx, loss, opt, steps, math.Inf(1))
+}
+
+// replay runs steps updates of opt on loss in ctx, compares each step's loss and parameters with
+// the golden case, fails the test at the first step whose error exceeds tol, and returns the worst
+// error.
+func replay(t *testing.T, be backends.Backend, gf *goldenFile, c goldenCase, ctx *context.Context,
+	loss func(ctx *context.Context, g *Graph) *Node, opt optimizers.Interface, steps int, tol float64) float64 {
+	t.Helper()
+	exec, err := context.NewExec(be, ctx, func(ctx *context.Context, g *Graph) *Node {
 		l := loss(ctx, g)
 		opt.UpdateGraph(ctx, g, l)
 		return l
@@ -55,7 +65,10 @@ func runCase(t *testing.T, gf *goldenFile, c goldenCase, opt optimizers.Interfac
 		if err != nil {
 			t.Fatal(err)
 		}
-		e, _ := trajectoryErr(l[0], c.Loss[k], flatParams(t, gf, c.Problem, ctx), c.Params[k])
+		e, where := trajectoryErr(l[0], c.Loss[k], flatParams(t, gf, c.Problem, ctx), c.Params[k])
+		if e > tol {
+			t.Fatalf("step %d: error %.3g > %.0e at %s", k+1, e, tol, where)
+		}
 		worst = math.Max(worst, e)
 	}
 	return worst
