@@ -18,13 +18,9 @@ func LossCurve(model Model, train, test *datasets.Dataset, opt optimizers.Interf
 	if every < 1 {
 		return viz.Series{}, nil, fmt.Errorf("training.LossCurve: every = %d, want ≥ 1", every)
 	}
-	user := newConfig(opts).onStep
 	var curve viz.Series
 	sum := 0.0
 	record := OnStep(func(step int, loss float64) {
-		if user != nil {
-			user(step, loss)
-		}
 		if sum += loss; step%every == 0 {
 			curve.X, curve.Y, sum = append(curve.X, float64(step)), append(curve.Y, sum/float64(every)), 0
 		}

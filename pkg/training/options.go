@@ -9,8 +9,8 @@ type config struct {
 	mean, std         []float32
 	checkpoint        string
 	progress          bool
-	onEpoch           func(Epoch)
-	onStep            func(step int, loss float64)
+	onEpoch           []func(Epoch)
+	onStep            []func(step int, loss float64)
 	cosineDecay       bool
 }
 
@@ -40,13 +40,17 @@ func Checkpoint(dir string) Option { return func(c *config) { c.checkpoint = dir
 // NoProgress hides the progress bar and the per-epoch lines (for tests and benchmarks).
 func NoProgress() Option { return func(c *config) { c.progress = false } }
 
-// OnEpoch calls fn after every epoch with that epoch's numbers, e.g. to print them.
-func OnEpoch(fn func(Epoch)) Option { return func(c *config) { c.onEpoch = fn } }
+// OnEpoch calls fn after every epoch with that epoch's numbers, e.g. to print them. Several
+// OnEpoch options all run, in the order given.
+func OnEpoch(fn func(Epoch)) Option { return func(c *config) { c.onEpoch = append(c.onEpoch, fn) } }
 
 // OnStep calls fn after every training step with the step number (1, 2, … across epochs) and
 // that batch's loss, for curves finer than an epoch: chapter 05 plots the optimizers' training
-// loss every few steps, as the Adam paper's figures do.
-func OnStep(fn func(step int, loss float64)) Option { return func(c *config) { c.onStep = fn } }
+// loss every few steps, as the Adam paper's figures do. Several OnStep options all run, in the
+// order given.
+func OnStep(fn func(step int, loss float64)) Option {
+	return func(c *config) { c.onStep = append(c.onStep, fn) }
+}
 
 // CosineDecay lowers the optimizer's learning rate from its starting value to 0 along half a
 // cosine over the whole run (Loshchilov & Hutter's SGDR without restarts): big steps early,

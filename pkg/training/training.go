@@ -118,8 +118,8 @@ func Fit(model Model, trainSet, testSet *datasets.Dataset, opt optimizers.Interf
 		if bar != nil {
 			bar.step(steps, loss)
 		}
-		if cfg.onStep != nil {
-			cfg.onStep(steps, loss)
+		for _, fn := range cfg.onStep {
+			fn(steps, loss)
 		}
 		if cfg.cosineDecay {
 			if err := schedule.next(ctx, steps); err != nil {
@@ -151,8 +151,8 @@ func Fit(model Model, trainSet, testSet *datasets.Dataset, opt optimizers.Interf
 		if bar != nil {
 			bar.epoch(run.History[len(run.History)-1])
 		}
-		if cfg.onEpoch != nil {
-			cfg.onEpoch(run.History[len(run.History)-1])
+		for _, fn := range cfg.onEpoch {
+			fn(run.History[len(run.History)-1])
 		}
 		return nil
 	})
