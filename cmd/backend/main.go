@@ -3,15 +3,19 @@ package main
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/godl-book/godl/pkg/backend"
-	"github.com/janpfeifer/must"
 )
 
 func main() {
 	for _, c := range backend.Available() {
 		fmt.Printf("available: %s\n", c)
 	}
-	b := must.M1(backend.Default())
+	b, err := backend.Default()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	fmt.Printf("picked: %s — %s\n", backend.Current().Name, b.Description())
 }

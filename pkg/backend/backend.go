@@ -5,18 +5,28 @@
 // use; godl never lets it: it looks for plugins already on disk (the `xla-cpu-pjrt` wheel that
 // `make setup` installs, or JAX's CUDA plugin) and otherwise falls back to pure Go.
 // Chapter 00 explains the choice and how to override it with $GOMLX_BACKEND.
+//
+// A plugin is checked before it is loaded (see VerifyPlugin): a damaged one would otherwise
+// crash the process inside dlopen. The normal choice is made quietly; a fallback or a setting
+// that could not be followed is said once on stderr (once per kernel under GoNB).
 package backend
 
 import (
+	"errors"
 	"fmt"
+	"hash/fnv"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
 	"github.com/gomlx/gomlx/backends"
 	_ "github.com/gomlx/gomlx/backends/simplego" // registers "go"
 	"github.com/gomlx/gomlx/backends/xla"        // registers "xla"
+
+	"github.com/godl-book/godl/internal/repo"
 )
 
 // Choice is a backend configuration with the reason it was picked.
@@ -27,6 +37,9 @@ type Choice struct {
 	Name string
 	// Reason says why this backend was chosen, in a few words.
 	Reason string
+	// Warning is set when the choice is a fallback or a setting could not be followed: it says
+	// what went wrong, and Default prints it.
+	Warning string
 }
 
 func (c Choice) String() string { return fmt.Sprintf("%s (%s)", c.Name, c.Reason) }
@@ -40,6 +53,9 @@ const (
 	EnvCPUPlugin = "GODL_PJRT_CPU"
 )
 
+// validSettings lists what $GOMLX_BACKEND may hold, for error messages.
+const validSettings = `"auto", "go", "xla", "xla:cpu", "xla:cuda" or "xla:/path/to/pjrt_plugin.so"`
+
 func init() {
 	// Never download plugins: offline, that download has no timeout and hangs.
 	xla.EnableAutoInstall(false)
@@ -47,31 +63,49 @@ func init() {
 
 // Choose decides which backend to use, without loading it: $GOMLX_BACKEND if set (other than
 // "auto"), else XLA with a CUDA plugin (when a GPU is present) or a CPU plugin found on disk,
-// else pure Go.
+// else pure Go. Plugins that fail VerifyPlugin are passed over, and the choice says why.
 func Choose() Choice {
 	if cfg := strings.TrimSpace(os.Getenv(EnvBackend)); cfg != "" && cfg != "auto" {
 		return fromEnv(cfg)
 	}
-	choices := Available()
-	return choices[0]
+	return Available()[0]
 }
 
-// Available lists every backend that can run here, best first. Pure Go is always last.
+// Available lists every backend that can run here, best first. Pure Go is always last; when it
+// is the only one, its Warning says why (no plugin on disk, or which plugin is unusable).
 func Available() []Choice {
-	var out []Choice
+	var choices []Choice
+	var problems []string
 	if cuda := FindCUDAPlugin(); cuda != "" {
-		out = append(out, Choice{Config: "xla:" + cuda, Name: "xla-cuda",
-			Reason: "GPU present and CUDA PJRT plugin found at " + cuda})
+		if err := VerifyPlugin(cuda); err != nil {
+			problems = append(problems, err.Error())
+		} else {
+			choices = append(choices, Choice{Config: "xla:" + cuda, Name: "xla-cuda",
+				Reason: "GPU present and CUDA PJRT plugin found at " + cuda})
+		}
 	}
-	if cpu := FindCPUPlugin(); cpu != "" {
-		out = append(out, Choice{Config: "xla:" + cpu + ",shared_buffers", Name: "xla-cpu",
-			Reason: "CPU PJRT plugin found at " + cpu})
+	cpu, note := cpuPlugin()
+	if note != "" {
+		problems = append(problems, note)
 	}
-	reason := "no PJRT plugin found on disk (run `make setup`); pure Go is slower and lacks some gradients"
-	if len(out) > 0 {
-		reason = "always available"
+	if cpu != "" {
+		if err := VerifyPlugin(cpu); err != nil {
+			problems = append(problems, err.Error())
+		} else {
+			choices = append(choices, Choice{Config: "xla:" + cpu + ",shared_buffers", Name: "xla-cpu",
+				Reason: "CPU PJRT plugin found at " + cpu, Warning: note})
+		}
 	}
-	return append(out, Choice{Config: "go", Name: "go", Reason: reason})
+	if len(choices) > 0 {
+		return append(choices, Choice{Config: "go", Name: "go", Reason: "always available"})
+	}
+	reason := "no PJRT plugin found on disk (run `make setup`)"
+	if len(problems) > 0 {
+		reason = "no usable PJRT plugin"
+	}
+	reason += "; pure Go is slower and lacks some gradients"
+	warning := strings.Join(append(problems, "using pure Go: "+reason), "; ")
+	return append(choices, Choice{Config: "go", Name: "go", Reason: reason, Warning: warning})
 }
 
 func fromEnv(cfg string) Choice {
@@ -81,15 +115,49 @@ func fromEnv(cfg string) Choice {
 	case name == "go":
 		return Choice{Config: cfg, Name: "go", Reason: reason}
 	case name == "xla" && (rest == "" || rest == "cpu"):
-		if cpu := FindCPUPlugin(); cpu != "" {
-			return Choice{Config: "xla:" + cpu + ",shared_buffers", Name: "xla-cpu", Reason: reason + ", plugin " + cpu}
+		cpu, note := cpuPlugin()
+		if cpu != "" {
+			c := Choice{Config: "xla:" + cpu + ",shared_buffers", Name: "xla-cpu",
+				Reason: reason + ", plugin " + cpu, Warning: note}
+			return verified(c, cpu)
+		}
+		if note != "" {
+			return goFallback(reason, note)
 		}
 	case name == "xla" && rest == "cuda":
 		if cuda := FindCUDAPlugin(); cuda != "" {
-			return Choice{Config: "xla:" + cuda, Name: "xla-cuda", Reason: reason + ", plugin " + cuda}
+			return verified(Choice{Config: "xla:" + cuda, Name: "xla-cuda", Reason: reason + ", plugin " + cuda}, cuda)
+		}
+	case name == "xla":
+		if plugin := pluginPath(cfg); plugin != "" {
+			return verified(Choice{Config: cfg, Name: "xla", Reason: reason}, plugin)
 		}
 	}
 	return Choice{Config: cfg, Name: name, Reason: reason}
+}
+
+// verified returns c if its plugin passes VerifyPlugin, else pure Go with the reason.
+func verified(c Choice, plugin string) Choice {
+	if err := VerifyPlugin(plugin); err != nil {
+		return goFallback(c.Reason, err.Error())
+	}
+	return c
+}
+
+func goFallback(reason, problem string) Choice {
+	return Choice{Config: "go", Name: "go", Reason: reason + " could not be followed",
+		Warning: problem + "; using pure Go instead"}
+}
+
+// pluginPath returns the plugin file named by an "xla:..." configuration, or "" when it names
+// none (e.g. "xla:cpu", which GoMLX looks up itself).
+func pluginPath(cfg string) string {
+	_, rest, _ := strings.Cut(cfg, ":")
+	p, _, _ := strings.Cut(rest, ",")
+	if strings.ContainsRune(p, filepath.Separator) || strings.HasSuffix(p, ".so") {
+		return p
+	}
+	return ""
 }
 
 var (
@@ -99,21 +167,25 @@ var (
 	defaultErr     error
 )
 
-// Default returns the process-wide backend, creating it on first use and printing one line to
-// stderr that says which backend runs and why. If an XLA plugin fails to load, it falls back to
-// pure Go (and says so) unless $GOMLX_BACKEND asked for that plugin explicitly.
+// Default returns the process-wide backend, creating it on first use. The normal choice is
+// silent (chapter 00 shows it with Current); a fallback, or a setting that could not be
+// followed, is printed to stderr once. If an XLA plugin fails to load, it falls back to pure Go
+// (and says so) unless $GOMLX_BACKEND asked for that plugin explicitly. Every call returns the
+// same backend, or the same error.
 func Default() (backends.Backend, error) {
 	defaultOnce.Do(func() {
 		defaultChoice = Choose()
 		defaultBackend, defaultErr = Load(defaultChoice)
-		if defaultErr != nil && defaultChoice.Name != "go" && !strings.Contains(defaultChoice.Reason, "$"+EnvBackend) {
+		explicit := strings.Contains(defaultChoice.Reason, "$"+EnvBackend)
+		if defaultErr != nil && defaultChoice.Name != "go" && !explicit {
 			failed := defaultChoice
 			defaultChoice = Choice{Config: "go", Name: "go",
-				Reason: fmt.Sprintf("%s failed to load: %v", failed.Name, defaultErr)}
+				Reason:  fmt.Sprintf("%s failed to load", failed.Name),
+				Warning: fmt.Sprintf("%v; using pure Go instead", defaultErr)}
 			defaultBackend, defaultErr = Load(defaultChoice)
 		}
-		if defaultErr == nil {
-			fmt.Fprintf(os.Stderr, "godl: backend %s\n", shortenPaths(defaultChoice.String()))
+		if defaultErr == nil && defaultChoice.Warning != "" {
+			sayOnce("godl: backend " + shortenPaths(defaultChoice.Name+": "+defaultChoice.Warning))
 		}
 	})
 	return defaultBackend, defaultErr
@@ -122,29 +194,59 @@ func Default() (backends.Backend, error) {
 // Current returns the choice behind Default; call Default first.
 func Current() Choice { return defaultChoice }
 
-// Load creates the backend for a choice.
-func Load(c Choice) (backends.Backend, error) {
+// Load creates the backend for a choice. It checks the plugin of an XLA configuration with
+// VerifyPlugin first, and returns an error, never a panic, for a name GoMLX does not know.
+func Load(c Choice) (b backends.Backend, err error) {
+	name, _, _ := strings.Cut(c.Config, ":")
+	if !slices.Contains(backends.List(), name) {
+		return nil, fmt.Errorf("backend: unknown backend %q (from %s); valid settings of $%s: %s",
+			name, orConfig(c), EnvBackend, validSettings)
+	}
+	if plugin := pluginPath(c.Config); name == "xla" && plugin != "" {
+		if err := VerifyPlugin(plugin); err != nil {
+			return nil, err
+		}
+	}
 	if c.Name == "xla-cuda" {
 		setCUDADataDir(strings.TrimPrefix(c.Config, "xla:"))
 	}
-	b, err := backends.NewWithConfig(c.Config)
+	defer func() {
+		if r := recover(); r != nil {
+			b, err = nil, fmt.Errorf("backend: %s: %v", c.Name, r)
+		}
+	}()
+	b, err = backends.NewWithConfig(c.Config)
 	if err != nil {
-		return nil, fmt.Errorf("backend %s: %w", c.Name, err)
+		return nil, fmt.Errorf("backend: %s: %w", c.Name, err)
 	}
 	return b, nil
+}
+
+func orConfig(c Choice) string {
+	if c.Reason != "" {
+		return c.Reason
+	}
+	return fmt.Sprintf("configuration %q", c.Config)
 }
 
 // FindCPUPlugin returns the path of an XLA CPU PJRT plugin on disk, or "" if there is none.
 // It looks at $GODL_PJRT_CPU, then in the Python environments godl knows about.
 func FindCPUPlugin() string {
+	p, _ := cpuPlugin()
+	return p
+}
+
+// cpuPlugin is FindCPUPlugin, with a note when $GODL_PJRT_CPU names no file: the search then
+// goes on in the Python environments, and the note says so.
+func cpuPlugin() (path, note string) {
 	if p := os.Getenv(EnvCPUPlugin); p != "" {
 		if isFile(p) {
 			abs, _ := filepath.Abs(p)
-			return abs
+			return abs, ""
 		}
-		return ""
+		note = fmt.Sprintf("$%s=%s: no such file", EnvCPUPlugin, p)
 	}
-	return findInSitePackages(filepath.Join("xla_plugins", "xla_cpu_pjrt", "xla_cpu_pjrt.so"))
+	return findInSitePackages(filepath.Join("xla_plugins", "xla_cpu_pjrt", "xla_cpu_pjrt.so")), note
 }
 
 // FindCUDAPlugin returns the path of JAX's CUDA PJRT plugin if an NVIDIA GPU is present, or "".
@@ -177,7 +279,7 @@ func setCUDADataDir(plugin string) {
 // $VIRTUAL_ENV and of the system and user Python installations.
 func findInSitePackages(rel string) string {
 	var roots []string
-	if root := RepoRoot(); root != "" {
+	if root := repo.Root(); root != "" {
 		roots = append(roots, filepath.Join(root, ".venv"))
 	}
 	if venv := os.Getenv("VIRTUAL_ENV"); venv != "" {
@@ -200,41 +302,34 @@ func findInSitePackages(rel string) string {
 	return ""
 }
 
-// RepoRoot returns the root of the godl repository containing the working directory (or
-// $GONB_DIR, the notebook's folder under GoNB), or "" when not inside it.
-func RepoRoot() string {
-	var starts []string
-	if d := os.Getenv("GONB_DIR"); d != "" {
-		starts = append(starts, d)
-	}
-	if d, err := os.Getwd(); err == nil {
-		starts = append(starts, d)
-	}
-	if d := os.Getenv("GODL_HOME"); d != "" {
-		starts = append(starts, d)
-	}
-	for _, dir := range starts {
-		for {
-			data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
-			if err == nil && strings.Contains(string(data), "module github.com/godl-book/godl\n") {
-				return dir
-			}
-			parent := filepath.Dir(dir)
-			if parent == dir {
-				break
-			}
-			dir = parent
-		}
-	}
-	return ""
-}
+// RepoRoot returns the root of the godl repository, or "" when not inside it; see
+// internal/repo.Root for where it looks.
+func RepoRoot() string { return repo.Root() }
 
 // shortenPaths writes paths inside the repository relative to its root, to keep the line short.
 func shortenPaths(s string) string {
-	if root := RepoRoot(); root != "" {
+	if root := repo.Root(); root != "" {
 		return strings.ReplaceAll(s, root+string(filepath.Separator), "")
 	}
 	return s
+}
+
+// sayOnce prints msg to stderr, once per GoNB kernel (a marker in $GONB_TMP_DIR remembers it:
+// every notebook cell is a new process) or once per process elsewhere.
+func sayOnce(msg string) {
+	if dir := os.Getenv("GONB_TMP_DIR"); dir != "" {
+		h := fnv.New64a()
+		h.Write([]byte(msg))
+		marker := filepath.Join(dir, fmt.Sprintf("godl-backend-said-%x", h.Sum64()))
+		f, err := os.OpenFile(marker, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+		if errors.Is(err, fs.ErrExist) {
+			return
+		}
+		if err == nil {
+			f.Close()
+		}
+	}
+	fmt.Fprintln(os.Stderr, msg)
 }
 
 func isFile(p string) bool {
