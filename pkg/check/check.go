@@ -38,9 +38,9 @@ func AtMost(name string, got, max float64) {
 	report(got <= max, name, fmt.Sprintf("%.4g ≤ %.4g", got, max))
 }
 
-// Near checks that |got - want| ≤ tol.
+// Near checks that |got - want| ≤ tol; equal infinities are near, NaN is near nothing.
 func Near(name string, got, want, tol float64) {
-	report(math.Abs(got-want) <= tol, name, fmt.Sprintf("%.6g ≈ %.6g (±%.2g)", got, want, tol))
+	report(isClose(got, want, 0, tol, false), name, fmt.Sprintf("%.6g ≈ %.6g (±%.2g)", got, want, tol))
 }
 
 // Equal checks that got == want.
@@ -48,24 +48,57 @@ func Equal[T comparable](name string, got, want T) {
 	report(got == want, name, fmt.Sprintf("%v == %v", got, want))
 }
 
-// AllClose checks element-wise that |got[i] - want[i]| ≤ atol + rtol·|want[i]|, as numpy.allclose.
+// AllClose checks element-wise that |got[i] - want[i]| ≤ atol + rtol·|want[i]|, with numpy's
+// allclose semantics: a NaN on either side is never close, infinities are close only to the same
+// infinity, and two empty slices are close.
 func AllClose[T ~float32 | ~float64](name string, got, want []T, rtol, atol float64) {
+	allClose(name, got, want, rtol, atol, false)
+}
+
+// AllCloseEqualNaN is AllClose where NaN is close to NaN, numpy's allclose(..., equal_nan=True).
+func AllCloseEqualNaN[T ~float32 | ~float64](name string, got, want []T, rtol, atol float64) {
+	allClose(name, got, want, rtol, atol, true)
+}
+
+func allClose[T ~float32 | ~float64](name string, got, want []T, rtol, atol float64, equalNaN bool) {
 	if len(got) != len(want) {
 		report(false, name, fmt.Sprintf("length %d, want %d", len(got), len(want)))
 		return
 	}
-	worst, at := 0.0, -1
+	bad, at, worst := 0, -1, 0.0
 	for i := range got {
-		diff := math.Abs(float64(got[i]) - float64(want[i]))
-		excess := diff - (atol + rtol*math.Abs(float64(want[i])))
+		g, w := float64(got[i]), float64(want[i])
+		if isClose(g, w, rtol, atol, equalNaN) {
+			continue
+		}
+		bad++
+		excess := math.Abs(g-w) - (atol + rtol*math.Abs(w))
+		if math.IsNaN(excess) {
+			excess = math.Inf(1)
+		}
 		if at < 0 || excess > worst {
 			worst, at = excess, i
 		}
 	}
-	if len(got) == 0 {
-		report(true, name, "0 values")
+	tols := fmt.Sprintf("rtol=%.2g atol=%.2g", rtol, atol)
+	if bad == 0 {
+		report(true, name, fmt.Sprintf("%d values within %s", len(got), tols))
 		return
 	}
-	report(worst <= 0, name, fmt.Sprintf("%d values within rtol=%.2g atol=%.2g (worst at [%d]: %v vs %v)",
-		len(got), rtol, atol, at, got[at], want[at]))
+	report(false, name, fmt.Sprintf("%d of %d values outside %s (worst at [%d]: %v vs %v)",
+		bad, len(got), tols, at, got[at], want[at]))
+}
+
+// isClose is numpy's isclose for one pair: |got - want| ≤ atol + rtol·|want|, an infinity close
+// only to itself, NaN close to NaN only when equalNaN.
+func isClose(got, want, rtol, atol float64, equalNaN bool) bool {
+	switch {
+	case math.IsNaN(got) || math.IsNaN(want):
+		return equalNaN && math.IsNaN(got) && math.IsNaN(want)
+	case got == want:
+		return true
+	case math.IsInf(got, 0) || math.IsInf(want, 0):
+		return false
+	}
+	return math.Abs(got-want) <= atol+rtol*math.Abs(want)
 }
