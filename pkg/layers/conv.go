@@ -28,9 +28,9 @@ type Conv2DBuilder struct {
 //
 // Impl Auto picks GoMLX's ConvGeneral where the backend has Reverse (needed by its gradient), as
 // XLA does, and the kernel is odd-sized: GoMLX v0.26.0 computes the input gradient of even-sized
-// kernels wrongly (see nativeConvGradientWorks). On XLA CPU, batch 64, the native form takes
-// 2.9 ms for a forward and backward pass of LeNet's conv2 (6→16, 5×5 on 14×14) against 6.8 ms
-// for the portable one, 12 against 40 ms for a 16→32 3×3 on 16×16. Otherwise — pure Go, even
+// kernels wrongly (see nativeConvGradientWorks). On XLA CPU the native form is 2–3× faster than
+// the portable one for a forward and backward pass (BenchmarkLayers, "conv2 6→16 5×5 on 14×14"
+// and "conv 16→32 3×3 same on 16×16", batch 64). Otherwise — pure Go, even
 // kernels — it uses the portable form: the windows are gathered into rows (im2col, one GatherSlices
 // per kernel row) and multiplied by the kernel reshaped to [kernel²·inChannels, channels] in one
 // matrix product. On pure Go that is also faster than the Go backend's own ConvGeneral forward.
@@ -91,9 +91,9 @@ func (c *Conv2DBuilder) Done() *graph.Node {
 			c.win.pad[axis] = same(dims[1+axis], c.win.size[axis], c.win.stride[axis])
 		}
 	}
-	c.win.check("layers.Conv2D", x)
+	c.win.check("Conv2D", x)
 	if c.channels < 1 {
-		panic(fmt.Errorf("layers.Conv2D: %d output channels, want ≥ 1", c.channels))
+		panic(fmt.Errorf("layers: Conv2D: %d output channels, want ≥ 1", c.channels))
 	}
 	in := x.Shape().Dimensions[3]
 	kh, kw := c.win.size[0], c.win.size[1]

@@ -24,13 +24,21 @@ var (
 	loadOnce          sync.Once
 	goBackend, native backends.Backend // native: the first available backend with every native op (XLA)
 	nativeName        string
+	nativeMissing     string // why native is nil
 	loadErr           error
 )
 
+// loadBackends loads pure Go and, unless $GOMLX_BACKEND=go or no plugin is installed, a backend
+// with every native op (XLA); tests that need the latter call requireNative.
 func loadBackends(t testing.TB) {
 	t.Helper()
 	loadOnce.Do(func() {
-		for _, c := range backend.Available() {
+		choices := backend.Available()
+		if backend.Choose().Name == "go" {
+			choices = choices[len(choices)-1:]
+			nativeMissing = "the chosen backend is pure Go (" + backend.Choose().Reason + ")"
+		}
+		for _, c := range choices {
 			b, err := backend.Load(c)
 			if err != nil {
 				loadErr = err
@@ -53,10 +61,30 @@ func loadBackends(t testing.TB) {
 	if goBackend == nil {
 		t.Fatal("the pure Go backend is not available")
 	}
-	if native == nil {
-		t.Fatal("no backend with native convolution, pooling and batch-norm gradients (XLA) is available: " +
-			"run `make setup` to install the CPU PJRT plugin")
+	if native == nil && nativeMissing == "" {
+		nativeMissing = "no backend with native convolution, pooling and batch-norm gradients (XLA) is available: " +
+			"run `make setup` to install the CPU PJRT plugin"
 	}
+}
+
+// requireNative skips a test that compares with GoMLX's native ops when no backend has them.
+func requireNative(t testing.TB) {
+	t.Helper()
+	loadBackends(t)
+	if native == nil {
+		t.Skip("needs XLA's native ops: " + nativeMissing)
+	}
+}
+
+// backendsUnderTest returns the loaded backends by name: pure Go, and XLA when it is loaded.
+func backendsUnderTest(t testing.TB) map[string]backends.Backend {
+	t.Helper()
+	loadBackends(t)
+	out := map[string]backends.Backend{"go": goBackend}
+	if native != nil {
+		out[nativeName] = native
+	}
+	return out
 }
 
 // randomTensor returns a [dims...] float32 tensor of N(0,1) values from a fixed seed.

@@ -25,7 +25,9 @@
 // measuring and testing: pooling windows that tile the input use the portable reshape everywhere
 // (as fast as the native op on XLA), and convolutions with even kernel sizes use the portable form
 // everywhere, because GoMLX v0.26.0 computes their input gradient wrongly. Each layer's doc comment
-// gives its numbers (layers_bench_test.go measures them).
+// names the case of BenchmarkLayers (layers_bench_test.go) that measures its choice:
+//
+//	go test ./pkg/layers -run '^$' -bench Layers -benchtime 20x
 //
 // Two more GoMLX v0.26.0 gaps, on every backend, are worked around here: the gradient of
 // DotGeneral broadcasts to an n×k×m tensor instead of multiplying matrices (Dense and the portable
@@ -143,6 +145,12 @@ func uniform(ctx *context.Context, fanIn int) initializers.VariableInitializer {
 // each layer its own scope, e.g. ctx.In("fc1")). It is the same on every backend: a DotGeneral
 // whose gradient is two matrix products (GoMLX's own gradient of DotGeneral is far slower).
 func Dense(ctx *context.Context, x *graph.Node, units int) *graph.Node {
+	if x.Rank() < 1 || x.Shape().Dimensions[x.Rank()-1] < 1 {
+		panic(fmt.Errorf("layers: Dense: input shape %s, want [..., features] with features ≥ 1", x.Shape()))
+	}
+	if units < 1 {
+		panic(fmt.Errorf("layers: Dense: %d units, want ≥ 1", units))
+	}
 	inputs := x.Shape().Dimensions[x.Rank()-1]
 	init := uniform(ctx, inputs)
 	w := ctx.WithInitializer(init).VariableWithShape("weight", shapeOf(x, inputs, units)).ValueGraph(x.Graph())
@@ -160,6 +168,9 @@ func Linear(ctx *context.Context, x *graph.Node, units int) *graph.Node { return
 // Images here are [batch, height, width, channels], so features come out in HWC order, not
 // PyTorch's CHW; the count is the same.
 func Flatten(x *graph.Node) *graph.Node {
+	if x.Rank() < 2 {
+		panic(fmt.Errorf("layers: Flatten: input shape %s, want [batch, ...] of rank ≥ 2", x.Shape()))
+	}
 	return graph.Reshape(x, x.Shape().Dimensions[0], -1)
 }
 

@@ -17,7 +17,7 @@ import (
 // test fails after a GoMLX upgrade, the Go backend has gained the op: revisit the Auto choices.
 // The same probe shows that each layer's Auto form does train there.
 func TestGoBackendLacksNativeGradients(t *testing.T) {
-	loadBackends(t)
+	loadBackends(t) // pure Go only
 	g := goBackend
 	kernel := func(x *graph.Node) *graph.Node {
 		return graph.Ones(x.Graph(), shapes.Make(dtypes.Float32, 3, 3, 3, 4))

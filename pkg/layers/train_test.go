@@ -4,7 +4,6 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
@@ -51,10 +50,10 @@ func stripes(n int, seed uint64) (images, labels *tensors.Tensor) {
 
 // TestSmallCNNTrains trains smallCNN for 20 Adam steps on every backend and checks that the loss
 // on the training batch falls to under half its first value, and that it stays there on new
-// images in inference mode (batch norm then normalizes with its running averages).
+// images in inference mode (batch norm then normalizes with its running averages). It runs on pure
+// Go, and on XLA where it is installed.
 func TestSmallCNNTrains(t *testing.T) {
-	loadBackends(t)
-	for name, b := range map[string]backends.Backend{nativeName: native, "go": goBackend} {
+	for name, b := range backendsUnderTest(t) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.New()
 			ctx.SetParam(context.ParamInitialSeed, int64(1))

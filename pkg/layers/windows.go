@@ -22,19 +22,27 @@ func (w window2D) outSize(axis, in int) int {
 	return (in+w.pad[axis][0]+w.pad[axis][1]-w.size[axis])/w.stride[axis] + 1
 }
 
+// check panics with a godl error, the same on every backend, unless the window fits x: x is
+// [batch, height, width, channels] with at least one channel, sizes and strides are ≥ 1,
+// paddings ≥ 0, and the padded input is at least as large as the window. It returns the output
+// height and width.
 func (w window2D) check(where string, x *graph.Node) (oh, ow int) {
 	if x.Rank() != 4 {
-		panic(fmt.Errorf("%s: input shape %s, want rank 4 [batch, height, width, channels]", where, x.Shape()))
+		panic(fmt.Errorf("layers: %s: input shape %s, want rank 4 [batch, height, width, channels]", where, x.Shape()))
 	}
 	dims := x.Shape().Dimensions
+	if dims[3] < 1 {
+		panic(fmt.Errorf("layers: %s: input shape %s has no channels", where, x.Shape()))
+	}
 	for axis := range 2 {
 		if w.size[axis] < 1 || w.stride[axis] < 1 || w.pad[axis][0] < 0 || w.pad[axis][1] < 0 {
-			panic(fmt.Errorf("%s: window %v, stride %v, padding %v: sizes and strides must be ≥ 1 and paddings ≥ 0",
+			panic(fmt.Errorf("layers: %s: window %v, stride %v, padding %v: sizes and strides must be ≥ 1 and paddings ≥ 0",
 				where, w.size, w.stride, w.pad))
 		}
-		if w.outSize(axis, dims[1+axis]) < 1 {
-			panic(fmt.Errorf("%s: input %dx%d is smaller than the window %dx%d with padding %v",
-				where, dims[1], dims[2], w.size[0], w.size[1], w.pad))
+		// Compared directly: Go's division rounds a negative numerator in outSize up to 0.
+		if dims[1+axis]+w.pad[axis][0]+w.pad[axis][1] < w.size[axis] {
+			panic(fmt.Errorf("layers: %s: input %d×%d with padding %v is smaller than the window %d×%d",
+				where, dims[1], dims[2], w.pad, w.size[0], w.size[1]))
 		}
 	}
 	return w.outSize(0, dims[1]), w.outSize(1, dims[2])
