@@ -46,7 +46,7 @@ type cifarSet struct {
 // cifar10 is the binary version of CIFAR-10; the MD5 sum is the one its site publishes.
 var cifar10 = cifarSet{
 	name:    "cifar-10",
-	archive: remoteFile{"cifar-10-binary.tar.gz", md5Sum("c32a1d4ab5d03f1284b67883e8d87530")},
+	archive: remoteFile{name: "cifar-10-binary.tar.gz", sum: md5Sum("c32a1d4ab5d03f1284b67883e8d87530")},
 	mirrors: []string{"https://www.cs.toronto.edu/~kriz/"},
 	train:   []string{"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin"},
 	test:    "test_batch.bin",

@@ -34,6 +34,9 @@ func (c checksum) newHash() hash.Hash {
 type remoteFile struct {
 	name string
 	sum  checksum
+	// also lists the SHA-256 sums of other known copies of the same data: a repackaged
+	// file (Debian's) and the file uncompressed.
+	also []string
 }
 
 // httpClient is used for downloads; it gives up on a server that stops sending.
@@ -120,6 +123,40 @@ func verifyFile(set, path string, sum checksum) error {
 			set, filepath.Base(path), sum.algo, got, sum.hex, path)
 	}
 	return nil
+}
+
+// verifyKnown checks that the file at path is a known copy of f: its published checksum or one
+// of f.also. A file that is not says where it is and what to do.
+func verifyKnown(set, path string, f remoteFile, inCache bool) error {
+	sums := map[string]bool{}
+	for _, s := range f.also {
+		sums[s] = true
+	}
+	sum := sha256Sum("")
+	if f.sum.algo == sum.algo {
+		sums[f.sum.hex] = true
+	} else {
+		sum = f.sum
+	}
+	fh, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("%s: %w", set, err)
+	}
+	defer fh.Close()
+	h := sum.newHash()
+	if _, err := io.Copy(h, fh); err != nil {
+		return fmt.Errorf("%s: %s: %w", set, filepath.Base(path), err)
+	}
+	got := hex.EncodeToString(h.Sum(nil))
+	if sums[got] || (sum.hex != "" && got == sum.hex) {
+		return nil
+	}
+	advice := "delete it to download it again"
+	if !inCache {
+		advice = "reinstall it, or put the published files in the cache folder"
+	}
+	return fmt.Errorf("%s: %s: %s %s is not that of any known copy of this file (%s: %s)",
+		set, filepath.Base(path), sum.algo, got, path, advice)
 }
 
 // exists reports whether path names a regular file.

@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -58,13 +59,20 @@ func fakeMNIST(nTrain, nTest int) map[string][]byte {
 	}
 }
 
-// testIDXSet describes files like fakeMNIST's, with their real checksums.
+// testIDXSet describes gzipped files like fakeMNIST's, with their real checksums, compressed
+// and not.
 func testIDXSet(files map[string][]byte, mirrors ...string) *idxSet {
 	s := &idxSet{name: "test-mnist", classes: MNISTClasses, mirrors: mirrors}
 	for i, n := range []string{"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
 		"t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"} {
 		sum := sha256.Sum256(files[n])
-		s.files[i] = remoteFile{n, sha256Sum(hex.EncodeToString(sum[:]))}
+		s.files[i] = remoteFile{name: n, sum: sha256Sum(hex.EncodeToString(sum[:]))}
+		if zr, err := gzip.NewReader(bytes.NewReader(files[n])); err == nil {
+			if raw, err := io.ReadAll(zr); err == nil {
+				rawSum := sha256.Sum256(raw)
+				s.files[i].also = []string{hex.EncodeToString(rawSum[:])}
+			}
+		}
 	}
 	return s
 }
@@ -119,7 +127,7 @@ func testCIFARSet(archive []byte, mirrors ...string) *cifarSet {
 	s := cifar10
 	sum := md5.Sum(archive)
 	s.name = "test-cifar"
-	s.archive = remoteFile{cifar10.archive.name, md5Sum(hex.EncodeToString(sum[:]))}
+	s.archive = remoteFile{name: cifar10.archive.name, sum: md5Sum(hex.EncodeToString(sum[:]))}
 	s.mirrors = mirrors
 	return &s
 }

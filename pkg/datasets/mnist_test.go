@@ -379,3 +379,44 @@ func TestSample(t *testing.T) {
 		t.Errorf("Sample(100) of 10 examples gave %d names", len(names))
 	}
 }
+
+// TestIDXFlippedByte checks that a file which still parses but differs from every known copy of
+// MNIST is refused: here an uncompressed copy of the test labels with one label changed. The
+// same copy unchanged loads, so the sums of the uncompressed files are right too.
+func TestIDXFlippedByte(t *testing.T) {
+	src, _, err := goMNISTData()
+	if err != nil {
+		t.Skipf("MNIST from the Go module is not available: %v", err)
+	}
+	dir := t.TempDir()
+	cache := filepath.Join(dir, "mnist")
+	files := map[string][]byte{}
+	for _, f := range mnistSet.files {
+		data, err := os.ReadFile(filepath.Join(src, f.name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[f.name] = data
+	}
+	labels := files["t10k-labels-idx1-ubyte.gz"]
+	delete(files, "t10k-labels-idx1-ubyte.gz")
+	x, err := ReadIDX(bytes.NewReader(labels), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := idxBytes(idxLabelsMagic, x.Dims, x.Data)
+	files["t10k-labels-idx1-ubyte"] = raw
+	writeFiles(t, cache, files)
+	if _, _, err := loadIDXSet(&mnistSet, quiet(dir, Limit(10))); err != nil {
+		t.Fatalf("MNIST with uncompressed test labels: %v", err)
+	}
+
+	flipped := slices.Clone(raw)
+	flipped[8+5000] ^= 1 // a label, still < 10
+	writeFiles(t, cache, map[string][]byte{"t10k-labels-idx1-ubyte": flipped})
+	_, _, err = loadIDXSet(&mnistSet, quiet(dir, Limit(10)))
+	if want := "mnist: t10k-labels-idx1-ubyte: sha256 "; err == nil || !strings.Contains(err.Error(), want) ||
+		!strings.Contains(err.Error(), "delete it to download it again") {
+		t.Fatalf("MNIST with a flipped label byte: %v, want an error containing %q", err, want)
+	}
+}
