@@ -30,7 +30,7 @@ type BatchNormBuilder struct {
 // In training, Impl Auto picks GoMLX's BatchNormForTraining op (gradient: BatchNormGradient) where
 // the backend has both, as XLA does; pure Go has neither and gets the portable form: means, a
 // variance and element-wise arithmetic, which autodiff differentiates through the batch statistics
-// as well, so both forms have the same gradient. On XLA CPU they run at about the same speed
+// as well, so both forms have the same gradient. On XLA CPU their speeds are comparable
 // (BenchmarkLayers, "batch norm on 28×28×6"): XLA's CPU compiler expands its op into the same
 // arithmetic.
 // Inference is the same per-feature affine map on every backend (GoMLX's BatchNormForInference op
