@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -41,6 +42,7 @@ type cifarSet struct {
 	mirrors []string
 	train   []string // batch files, in order
 	test    string
+	records int // in every batch file
 }
 
 // cifar10 is the binary version of CIFAR-10; the MD5 sum is the one its site publishes.
@@ -50,6 +52,7 @@ var cifar10 = cifarSet{
 	mirrors: []string{"https://www.cs.toronto.edu/~kriz/"},
 	train:   []string{"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin"},
 	test:    "test_batch.bin",
+	records: 10000,
 }
 
 // CIFAR10 returns the training (50000) and test (10000) splits of CIFAR-10: 32×32×3 colour
@@ -88,6 +91,9 @@ func loadCIFAR(s *cifarSet, o *options) (train, test *Dataset, err error) {
 			return nil, nil, err
 		}
 	}
+	if err := checkCIFARSizes(s, dir); err != nil {
+		return nil, nil, err
+	}
 	classes, err := readCIFARMeta(s.name, filepath.Join(dir, cifarMetaFile))
 	if err != nil {
 		return nil, nil, err
@@ -102,6 +108,23 @@ func loadCIFAR(s *cifarSet, o *options) (train, test *Dataset, err error) {
 	}
 	o.logf("%s: %d train + %d test images from %s", s.name, train.Len(), test.Len(), source)
 	return train, test, nil
+}
+
+// checkCIFARSizes checks that every batch file holds s.records whole records, before any is read:
+// a batch cut at a record boundary would otherwise load as fewer images.
+func checkCIFARSizes(s *cifarSet, dir string) error {
+	for _, n := range append(slices.Clone(s.train), s.test) {
+		p := filepath.Join(dir, n)
+		st, err := os.Stat(p)
+		if err != nil {
+			return fmt.Errorf("%s: %w", s.name, err)
+		}
+		if want := int64(s.records) * cifarRecord; st.Size() != want {
+			return fmt.Errorf("%s: %s: %d bytes, want %d (%d records of %d bytes); delete %s to extract it again",
+				s.name, n, st.Size(), want, s.records, cifarRecord, p)
+		}
+	}
+	return nil
 }
 
 func allExist(dir string, names []string) bool {

@@ -11,7 +11,7 @@ import (
 func TestCIFAR10DownloadVerifyExtract(t *testing.T) {
 	archive := fakeCIFARArchive(t, 7)
 	srv := serve(t, map[string][]byte{"cifar-10-binary.tar.gz": archive})
-	set := testCIFARSet(archive, srv.URL+"/~kriz/")
+	set := testCIFARSet(archive, 7, srv.URL+"/~kriz/")
 	dir := t.TempDir()
 
 	train, test, err := loadCIFAR(set, quiet(dir))
@@ -72,6 +72,16 @@ func TestCIFAR10ArchiveErrors(t *testing.T) {
 		files[cifarFolder+"/data_batch_4.bin"] = fakeCIFARRecords(2)[:cifarRecord+5]
 		return tarGz(t, names, files)
 	}()
+	shortBatch := func() []byte { // a record fewer in the test batch, cut at the record boundary
+		names := []string{cifarFolder + "/" + cifarMetaFile}
+		files := map[string][]byte{names[0]: []byte(strings.Join(CIFAR10Classes, "\n"))}
+		for _, b := range append(slices.Clone(cifar10.train), cifar10.test) {
+			names = append(names, cifarFolder+"/"+b)
+			files[cifarFolder+"/"+b] = fakeCIFARRecords(2)
+		}
+		files[cifarFolder+"/test_batch.bin"] = fakeCIFARRecords(1)
+		return tarGz(t, names, files)
+	}()
 	for _, tc := range []struct {
 		name    string
 		served  []byte // what the mirror serves
@@ -87,7 +97,9 @@ func TestCIFAR10ArchiveErrors(t *testing.T) {
 		{name: "missing batches", served: onlyMeta, sumOf: onlyMeta,
 			wantErr: "test-cifar: cifar-10-binary.tar.gz: has no cifar-10-batches-bin/data_batch_1.bin"},
 		{name: "truncated batch", served: badBatch, sumOf: badBatch,
-			wantErr: "test-cifar: data_batch_4.bin: 3078 bytes is not a whole number of 3073-byte records"},
+			wantErr: "test-cifar: data_batch_4.bin: 3078 bytes, want 6146 (2 records of 3073 bytes); delete "},
+		{name: "batch short by a record", served: shortBatch, sumOf: shortBatch,
+			wantErr: "test-cifar: test_batch.bin: 3073 bytes, want 6146 (2 records of 3073 bytes); delete "},
 		{name: "not gzip", served: []byte("<html>moved</html>"), sumOf: []byte("<html>moved</html>"),
 			wantErr: "test-cifar: cifar-10-binary.tar.gz: gzip: invalid header"},
 		{name: "truncated archive", served: good[:len(good)/2], sumOf: good[:len(good)/2],
@@ -96,7 +108,7 @@ func TestCIFAR10ArchiveErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			srv := serve(t, map[string][]byte{"cifar-10-binary.tar.gz": tc.served})
-			set := testCIFARSet(tc.sumOf, srv.URL)
+			set := testCIFARSet(tc.sumOf, 2, srv.URL)
 			if tc.cached != nil {
 				writeFiles(t, filepath.Join(dir, "test-cifar"), map[string][]byte{"cifar-10-binary.tar.gz": tc.cached})
 			}
@@ -162,7 +174,8 @@ func TestParseCIFARMeta(t *testing.T) {
 	}
 }
 
-// TestCIFAR10FromCache reads batch files put in the cache by hand, with no archive and no server.
+// TestCIFAR10FromCache reads batch files put in the cache by hand, with no archive and no server,
+// and checks that CIFAR10 refuses them when they hold fewer records than the real ones.
 func TestCIFAR10FromCache(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string][]byte{cifarMetaFile: []byte(strings.Join(CIFAR10Classes, "\n"))}
@@ -170,12 +183,19 @@ func TestCIFAR10FromCache(t *testing.T) {
 		files[b] = fakeCIFARRecords(4)
 	}
 	writeFiles(t, filepath.Join(dir, "cifar-10", cifarFolder), files)
-	train, test, err := CIFAR10(Dir(dir), Quiet())
+	four := cifar10
+	four.records = 4
+	train, test, err := loadCIFAR(&four, quiet(dir))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if train.Len() != 20 || test.Len() != 4 || train.Name != "cifar-10/train" {
 		t.Errorf("%v; %v", train, test)
+	}
+	// Batches cut at a record boundary used to load as fewer images.
+	if _, _, err := CIFAR10(Dir(dir), Quiet()); err == nil ||
+		!strings.Contains(err.Error(), "cifar-10: data_batch_1.bin: 12292 bytes, want 30730000 (10000 records") {
+		t.Errorf("CIFAR10 with 4-record batches: %v, want an error about the record count", err)
 	}
 	if err := os.Remove(filepath.Join(dir, "cifar-10", cifarFolder, "test_batch.bin")); err != nil {
 		t.Fatal(err)

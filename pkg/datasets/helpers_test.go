@@ -123,8 +123,10 @@ func fakeCIFARArchive(t testing.TB, perBatch int) []byte {
 	return tarGz(t, names, files)
 }
 
-func testCIFARSet(archive []byte, mirrors ...string) *cifarSet {
+// testCIFARSet describes an archive like fakeCIFARArchive's, with its checksum and records per batch.
+func testCIFARSet(archive []byte, records int, mirrors ...string) *cifarSet {
 	s := cifar10
+	s.records = records
 	sum := md5.Sum(archive)
 	s.name = "test-cifar"
 	s.archive = remoteFile{name: cifar10.archive.name, sum: md5Sum(hex.EncodeToString(sum[:]))}
