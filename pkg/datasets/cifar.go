@@ -117,10 +117,10 @@ func checkCIFARSizes(s *cifarSet, dir string) error {
 		p := filepath.Join(dir, n)
 		st, err := os.Stat(p)
 		if err != nil {
-			return fmt.Errorf("%s: %w", s.name, err)
+			return fmt.Errorf("datasets: %s: %w", s.name, err)
 		}
 		if want := int64(s.records) * cifarRecord; st.Size() != want {
-			return fmt.Errorf("%s: %s: %d bytes, want %d (%d records of %d bytes); delete %s to extract it again",
+			return fmt.Errorf("datasets: %s: %s: %d bytes, want %d (%d records of %d bytes); delete %s to extract it again",
 				s.name, n, st.Size(), want, s.records, cifarRecord, p)
 		}
 	}
@@ -142,20 +142,21 @@ func extractCIFAR(s *cifarSet, archive, dir string) error {
 	name := filepath.Base(archive)
 	fh, err := os.Open(archive)
 	if err != nil {
-		return fmt.Errorf("%s: %w", s.name, err)
+		return fmt.Errorf("datasets: %s: %w", s.name, err)
 	}
 	defer fh.Close()
 	zr, err := gzip.NewReader(fh)
 	if err != nil {
-		return fmt.Errorf("%s: %s: %w", s.name, name, err)
+		return fmt.Errorf("datasets: %s: %s: %w", s.name, name, err)
 	}
 	defer zr.Close()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("%s: %w", s.name, err)
+		return fmt.Errorf("datasets: %s: %w", s.name, err)
 	}
 	want := map[string]bool{}
 	for _, f := range s.files() {
 		want[cifarFolder+"/"+f] = true
+		removeStaleParts(dir, f, DefaultIdleTimeout)
 	}
 	tr := tar.NewReader(zr)
 	for {
@@ -164,23 +165,23 @@ func extractCIFAR(s *cifarSet, archive, dir string) error {
 			break
 		}
 		if err != nil {
-			return fmt.Errorf("%s: %s: %w", s.name, name, eofIsUnexpected(err))
+			return fmt.Errorf("datasets: %s: %s: %w", s.name, name, eofIsUnexpected(err))
 		}
 		entry := path.Clean(strings.TrimPrefix(h.Name, "./"))
 		if !want[entry] || h.Typeflag != tar.TypeReg {
 			continue
 		}
 		if h.Size > cifarMaxEntry {
-			return fmt.Errorf("%s: %s: %s has %d bytes, more than %d", s.name, name, entry, h.Size, cifarMaxEntry)
+			return fmt.Errorf("datasets: %s: %s: %s has %d bytes, more than %d", s.name, name, entry, h.Size, cifarMaxEntry)
 		}
 		if err := writeAtomically(filepath.Join(dir, path.Base(entry)), io.LimitReader(tr, h.Size)); err != nil {
-			return fmt.Errorf("%s: %s: %s: %w", s.name, name, entry, eofIsUnexpected(err))
+			return fmt.Errorf("datasets: %s: %s: %s: %w", s.name, name, entry, eofIsUnexpected(err))
 		}
 		delete(want, entry)
 	}
 	for _, f := range s.files() {
 		if want[cifarFolder+"/"+f] {
-			return fmt.Errorf("%s: %s: has no %s/%s", s.name, name, cifarFolder, f)
+			return fmt.Errorf("datasets: %s: %s: has no %s/%s", s.name, name, cifarFolder, f)
 		}
 	}
 	return nil
@@ -207,11 +208,11 @@ func writeAtomically(dst string, r io.Reader) error {
 func readCIFARMeta(set, p string) ([]string, error) {
 	data, err := os.ReadFile(p)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", set, err)
+		return nil, fmt.Errorf("datasets: %s: %w", set, err)
 	}
 	classes, err := parseCIFARMeta(data, len(CIFAR10Classes))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %s: %w", set, filepath.Base(p), err)
+		return nil, fmt.Errorf("datasets: %s: %s: %w", set, filepath.Base(p), err)
 	}
 	return classes, nil
 }
@@ -241,11 +242,11 @@ func readCIFARFiles(s *cifarSet, dir string, names []string, limit int, classes 
 		}
 		data, err := os.ReadFile(filepath.Join(dir, n))
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", s.name, err)
+			return nil, fmt.Errorf("datasets: %s: %w", s.name, err)
 		}
 		p, l, err := parseCIFAR(data, left, len(classes))
 		if err != nil {
-			return nil, fmt.Errorf("%s: %s: %w", s.name, n, err)
+			return nil, fmt.Errorf("datasets: %s: %s: %w", s.name, n, err)
 		}
 		if pix == nil {
 			pix, labels = p, l

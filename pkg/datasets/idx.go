@@ -25,9 +25,13 @@ const maxIDXBytes = 1 << 32
 
 // ReadIDX reads an IDX array of unsigned bytes (type 0x08) from r, which may be gzip-compressed.
 // When limit > 0 only the first limit entries along the first dimension are read. Errors say what
-// is wrong without a file name; callers add it.
+// is wrong, after "datasets: ReadIDX: ", without a file name; callers add it.
 func ReadIDX(r io.Reader, limit int) (*IDX, error) {
-	return readIDX(r, 0, limit)
+	x, err := readIDX(r, 0, limit)
+	if err != nil {
+		return nil, fmt.Errorf("datasets: ReadIDX: %w", err)
+	}
+	return x, nil
 }
 
 // readIDX is ReadIDX that also checks the magic number when want is not 0.

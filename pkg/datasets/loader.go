@@ -124,24 +124,24 @@ func (l *Loader) check() error {
 	}
 	name := l.ds.Name
 	if l.batch < 1 {
-		return fmt.Errorf("%s: batch size %d, want ≥ 1", name, l.batch)
+		return fmt.Errorf("datasets: %s: batch size %d, want ≥ 1", name, l.batch)
 	}
 	if l.ds.Len() == 0 {
-		return fmt.Errorf("%s: no examples", name)
+		return fmt.Errorf("datasets: %s: no examples", name)
 	}
 	if l.cfg.dropLast && l.ds.Len() < l.batch {
-		return fmt.Errorf("%s: DropLast with %d examples and batch size %d leaves no batch", name, l.ds.Len(), l.batch)
+		return fmt.Errorf("datasets: %s: DropLast with %d examples and batch size %d leaves no batch", name, l.ds.Len(), l.batch)
 	}
 	if l.cfg.mean != nil || l.cfg.std != nil {
 		for _, v := range [][]float32{l.cfg.mean, l.cfg.std} {
 			if len(v) != 1 && len(v) != l.ds.Channels {
-				return fmt.Errorf("%s: Normalize needs 1 or %d values per argument, got mean %v std %v",
+				return fmt.Errorf("datasets: %s: Normalize needs 1 or %d values per argument, got mean %v std %v",
 					name, l.ds.Channels, l.cfg.mean, l.cfg.std)
 			}
 		}
 		for _, s := range l.cfg.std {
 			if !(s > 0) {
-				return fmt.Errorf("%s: Normalize std %v, want > 0", name, l.cfg.std)
+				return fmt.Errorf("datasets: %s: Normalize std %v, want > 0", name, l.cfg.std)
 			}
 		}
 	}

@@ -147,7 +147,7 @@ func loadIDXSet(set *idxSet, o *options) (train, test *Dataset, err error) {
 			if p, found := findAllIDX(dir, set.files); found {
 				paths, ok, source = p, true, fmt.Sprintf("%s (%s)", dir, desc)
 			} else {
-				sysErr = fmt.Errorf("%s: not all four files are in %s", set.name, dir)
+				sysErr = fmt.Errorf("datasets: %s: not all four files are in %s", set.name, dir)
 			}
 		} else {
 			sysErr = err
@@ -195,12 +195,12 @@ func loadIDXSet(set *idxSet, o *options) (train, test *Dataset, err error) {
 func readIDXFile(set, path string, magic uint32, limit int) (*IDX, error) {
 	fh, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", set, err)
+		return nil, fmt.Errorf("datasets: %s: %w", set, err)
 	}
 	defer fh.Close()
 	x, err := readIDX(fh, magic, limit)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %s: %w", set, filepath.Base(path), err)
+		return nil, fmt.Errorf("datasets: %s: %s: %w", set, filepath.Base(path), err)
 	}
 	return x, nil
 }
@@ -221,12 +221,12 @@ func readIDXPair(set *idxSet, split, imagesPath, labelsPath string, limit int, s
 func idxDataset(set, split, labelsName string, images, labels *IDX, classes []string, source string) (*Dataset, error) {
 	n := images.Dims[0]
 	if labels.Dims[0] != n {
-		return nil, fmt.Errorf("%s: %s: %d labels for %d images", set, labelsName, labels.Dims[0], n)
+		return nil, fmt.Errorf("datasets: %s: %s: %d labels for %d images", set, labelsName, labels.Dims[0], n)
 	}
 	out := make([]int32, n)
 	for i, l := range labels.Data {
 		if int(l) >= len(classes) {
-			return nil, fmt.Errorf("%s: %s: label %d at index %d, want < %d", set, labelsName, l, i, len(classes))
+			return nil, fmt.Errorf("datasets: %s: %s: label %d at index %d, want < %d", set, labelsName, l, i, len(classes))
 		}
 		out[i] = int32(l)
 	}
