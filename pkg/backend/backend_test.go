@@ -209,4 +209,3 @@ func TestXLAMapsToLocalPlugin(t *testing.T) {
 		t.Fatalf("Choose() with $%s=xla:cpu = %+v, want the local plugin %s", EnvBackend, c, plugin)
 	}
 }
-
