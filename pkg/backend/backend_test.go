@@ -192,7 +192,7 @@ func TestWarningSaidOncePerKernel(t *testing.T) {
 	typo := EnvCPUPlugin + "=" + filepath.Join(kernel, "missing.so")
 	var said []string
 	for range 2 {
-		_, stderr := runDefault(t, typo, "GONB_TMP_DIR="+kernel)
+		_, stderr := runDefault(t, EnvBackend+"=", typo, "GONB_TMP_DIR="+kernel)
 		said = append(said, stderr)
 	}
 	if !strings.Contains(said[0], "missing.so: no such file") || said[1] != "" {
