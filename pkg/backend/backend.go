@@ -78,7 +78,7 @@ func Available() []Choice {
 	var problems []string
 	if cuda := FindCUDAPlugin(); cuda != "" {
 		if err := VerifyPlugin(cuda); err != nil {
-			problems = append(problems, err.Error())
+			problems = append(problems, problem(err))
 		} else {
 			choices = append(choices, Choice{Config: "xla:" + cuda, Name: "xla-cuda",
 				Reason: "GPU present and CUDA PJRT plugin found at " + cuda})
@@ -90,7 +90,7 @@ func Available() []Choice {
 	}
 	if cpu != "" {
 		if err := VerifyPlugin(cpu); err != nil {
-			problems = append(problems, err.Error())
+			problems = append(problems, problem(err))
 		} else {
 			choices = append(choices, Choice{Config: "xla:" + cpu + ",shared_buffers", Name: "xla-cpu",
 				Reason: "CPU PJRT plugin found at " + cpu, Warning: note})
@@ -139,10 +139,13 @@ func fromEnv(cfg string) Choice {
 // verified returns c if its plugin passes VerifyPlugin, else pure Go with the reason.
 func verified(c Choice, plugin string) Choice {
 	if err := VerifyPlugin(plugin); err != nil {
-		return goFallback(c.Reason, err.Error())
+		return goFallback(c.Reason, problem(err))
 	}
 	return c
 }
+
+// problem is an error of this package as a part of a warning, without the package prefix.
+func problem(err error) string { return strings.TrimPrefix(err.Error(), "backend: ") }
 
 func goFallback(reason, problem string) Choice {
 	return Choice{Config: "go", Name: "go", Reason: reason + " could not be followed",
@@ -181,7 +184,7 @@ func Default() (backends.Backend, error) {
 			failed := defaultChoice
 			defaultChoice = Choice{Config: "go", Name: "go",
 				Reason:  fmt.Sprintf("%s failed to load", failed.Name),
-				Warning: fmt.Sprintf("%v; using pure Go instead", defaultErr)}
+				Warning: problem(defaultErr) + "; using pure Go instead"}
 			defaultBackend, defaultErr = Load(defaultChoice)
 		}
 		if defaultErr == nil && defaultChoice.Warning != "" {
@@ -236,17 +239,20 @@ func FindCPUPlugin() string {
 	return p
 }
 
-// cpuPlugin is FindCPUPlugin, with a note when $GODL_PJRT_CPU names no file: the search then
-// goes on in the Python environments, and the note says so.
+// cpuPlugin is FindCPUPlugin, with a note when $GODL_PJRT_CPU names no file or a damaged one
+// (see VerifyPlugin): the search then goes on in the Python environments, and the note says why.
 func cpuPlugin() (path, note string) {
 	if p := os.Getenv(EnvCPUPlugin); p != "" {
-		if isFile(p) {
-			abs, _ := filepath.Abs(p)
+		abs, _ := filepath.Abs(p)
+		if !isFile(p) {
+			note = fmt.Sprintf("$%s=%s: no such file", EnvCPUPlugin, p)
+		} else if err := VerifyPlugin(abs); err != nil {
+			note = fmt.Sprintf("$%s: %s", EnvCPUPlugin, problem(err))
+		} else {
 			return abs, ""
 		}
-		note = fmt.Sprintf("$%s=%s: no such file", EnvCPUPlugin, p)
 	}
-	return findInSitePackages(filepath.Join("xla_plugins", "xla_cpu_pjrt", "xla_cpu_pjrt.so")), note
+	return findInSitePackages(wheelPlugin), note
 }
 
 // FindCUDAPlugin returns the path of JAX's CUDA PJRT plugin if an NVIDIA GPU is present, or "".

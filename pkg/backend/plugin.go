@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"debug/elf"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
@@ -73,8 +74,11 @@ func VerifyPlugin(path string) error {
 // checkELF checks that the file is a complete ELF shared library for this machine.
 func checkELF(path string, size int64) error {
 	f, err := elf.Open(path)
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("truncated: its ELF headers reach past the end of its %d bytes", size)
+	}
 	if err != nil {
-		return fmt.Errorf("not a readable ELF shared library (%d bytes): %w", size, err)
+		return fmt.Errorf("not an ELF shared library (%d bytes): %w", size, err)
 	}
 	defer f.Close()
 	if f.Type != elf.ET_DYN {
