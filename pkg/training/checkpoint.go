@@ -153,7 +153,7 @@ func Load(model Model, dir string, opts ...Option) (*Run, error) {
 	b := newConfig(opts).backend
 	if b == nil {
 		if b, err = backend.Default(); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("training: load: %w", err)
 		}
 	}
 	ctx := context.New()

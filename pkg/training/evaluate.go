@@ -48,7 +48,7 @@ func (r *Run) Evaluate(d *datasets.Dataset) (*Evaluation, error) {
 			break
 		}
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("training: evaluating %s: %w", d.Name, err)
 		}
 		logits, err := exec.Exec1(batch.Images)
 		if err != nil {

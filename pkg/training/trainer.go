@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"time"
 
 	"github.com/godl-book/godl/pkg/backend"
@@ -89,7 +90,7 @@ func newTrainer(task Task, opt optimizers.Interface, cfg *config) (*Trainer, err
 	if b == nil {
 		var err error
 		if b, err = backend.Default(); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("training: %w", err)
 		}
 	}
 	ctx := cfg.ctx
@@ -279,4 +280,38 @@ func batchSize(inputs []*tensors.Tensor) int {
 		return 1
 	}
 	return inputs[0].Shape().Dimensions[0]
+}
+
+// cosine sets the learning rate for the step after `step` of `total`: base·(1+cos(π·step/total))/2.
+type cosine struct {
+	total int
+	base  float64 // the optimizer's own learning rate, read at the first step
+}
+
+func (c *cosine) next(ctx *context.Context, step int) error {
+	if c.base == 0 {
+		lr, found, err := optim.LearningRate(ctx)
+		if err != nil || !found {
+			return fmt.Errorf("training: cosine decay: no learning rate to decay (%v)", err)
+		}
+		c.base = lr
+	}
+	if err := optim.SetLearningRate(ctx, c.base*(1+math.Cos(math.Pi*float64(step)/float64(c.total)))/2); err != nil {
+		return fmt.Errorf("training: cosine decay: %w", err)
+	}
+	return nil
+}
+
+func scalar(t *tensors.Tensor) (float64, error) {
+	v, err := t.ValueSafe()
+	if err != nil {
+		return 0, fmt.Errorf("training: reading a metric: %w", err)
+	}
+	switch x := v.(type) {
+	case float32:
+		return float64(x), nil
+	case float64:
+		return x, nil
+	}
+	return math.NaN(), fmt.Errorf("training: metric of type %T, want a float scalar", v)
 }

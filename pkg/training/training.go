@@ -17,14 +17,11 @@ package training
 import (
 	"errors"
 	"fmt"
-	"math"
 
 	"github.com/godl-book/godl/pkg/datasets"
 	"github.com/godl-book/godl/pkg/models"
-	"github.com/godl-book/godl/pkg/optim"
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	gomlxlosses "github.com/gomlx/gomlx/pkg/ml/train/losses"
 	"github.com/gomlx/gomlx/pkg/ml/train/metrics"
@@ -146,35 +143,4 @@ func (r *Run) loaderOptions(extra ...datasets.LoaderOption) []datasets.LoaderOpt
 		extra = append(extra, datasets.Normalize(r.Mean, r.Std))
 	}
 	return extra
-}
-
-// cosine sets the learning rate for the step after `step` of `total`: base·(1+cos(π·step/total))/2.
-type cosine struct {
-	total int
-	base  float64 // the optimizer's own learning rate, read at the first step
-}
-
-func (c *cosine) next(ctx *context.Context, step int) error {
-	if c.base == 0 {
-		lr, found, err := optim.LearningRate(ctx)
-		if err != nil || !found {
-			return fmt.Errorf("training: cosine decay: no learning rate to decay (%v)", err)
-		}
-		c.base = lr
-	}
-	return optim.SetLearningRate(ctx, c.base*(1+math.Cos(math.Pi*float64(step)/float64(c.total)))/2)
-}
-
-func scalar(t *tensors.Tensor) (float64, error) {
-	v, err := t.ValueSafe()
-	if err != nil {
-		return 0, err
-	}
-	switch x := v.(type) {
-	case float32:
-		return float64(x), nil
-	case float64:
-		return x, nil
-	}
-	return math.NaN(), fmt.Errorf("training: metric of type %T, want a float scalar", v)
 }
