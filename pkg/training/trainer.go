@@ -122,7 +122,8 @@ const trainMetricsSkipped = 3
 
 // Fit trains for the configured epochs, an epoch being one pass over trainData (until it
 // yields io.EOF; Fit resets it before each), and evaluates on testData after each epoch when
-// it is not nil. It appends every epoch to History and returns the error that stopped it.
+// it is not nil. It appends every epoch to History and returns the error that stopped it;
+// calling it again trains further from the weights reached.
 func (t *Trainer) Fit(trainData, testData train.Dataset) error {
 	if trainData == nil {
 		return errors.New("training: Fit needs training data")
@@ -150,7 +151,7 @@ func (t *Trainer) Fit(trainData, testData train.Dataset) error {
 		sums := make([]float64, 1+len(t.Task.Metrics)) // loss, then the metrics
 		steps, examples := 0, 0
 		for {
-			_, inputs, labels, err := trainData.Yield()
+			spec, inputs, labels, err := trainData.Yield()
 			if errors.Is(err, io.EOF) {
 				break
 			}
@@ -158,7 +159,7 @@ func (t *Trainer) Fit(trainData, testData train.Dataset) error {
 				return fmt.Errorf("training: reading %s: %w", trainData.Name(), err)
 			}
 			examples += batchSize(inputs)
-			values, err := t.step(inputs, labels, finalize)
+			values, err := t.step(spec, inputs, labels, finalize)
 			if err != nil {
 				return err
 			}
@@ -217,9 +218,10 @@ func (t *Trainer) Fit(trainData, testData train.Dataset) error {
 	return nil
 }
 
-// step trains on one batch and returns its loss and metrics.
-func (t *Trainer) step(inputs, labels []*tensors.Tensor, finalize bool) ([]float64, error) {
-	out, err := t.gomlx.TrainStep(nil, inputs, labels)
+// step trains on one batch and returns its loss and metrics. The data set's spec (GoMLX's key
+// for a kind of batch, e.g. a sequence length bucket) keeps a compiled graph per value.
+func (t *Trainer) step(spec any, inputs, labels []*tensors.Tensor, finalize bool) ([]float64, error) {
+	out, err := t.gomlx.TrainStep(spec, inputs, labels)
 	if err != nil {
 		return nil, fmt.Errorf("training: step %d: %w", t.gomlx.GlobalStep(), err)
 	}

@@ -272,3 +272,23 @@ func TestTrainerRejectsBadSetups(t *testing.T) {
 		t.Error("Fit with CosineDecay on an empty data set succeeded, want an error")
 	}
 }
+
+// A datasets.Loader feeds a Trainer directly: the classification Task without Fit.
+func TestTrainerOnADatasetsLoader(t *testing.T) {
+	train, test, err := datasets.MNIST(datasets.Limit(500), datasets.Quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	norm := datasets.Normalize(datasets.MNISTMean, datasets.MNISTStd)
+	tr, err := NewTrainer(Classification(mlp), optimizers.Adam().Done(), Epochs(2), NoProgress())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Fit(datasets.NewLoader(train, 50, norm, datasets.Shuffle(1)), datasets.NewLoader(test.Take(200), 100, norm)); err != nil {
+		t.Fatal(err)
+	}
+	last := tr.History[1]
+	if last.Examples != 500 || last.TestAccuracy < 0.5 || !(last.TrainLoss < tr.History[0].TrainLoss) || last.Test["accuracy"] != last.TestAccuracy {
+		t.Errorf("last epoch %+v, want 500 examples, a falling loss and a test accuracy ≥ 0.5", last)
+	}
+}
