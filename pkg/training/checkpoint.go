@@ -35,7 +35,7 @@ type savedRun struct {
 // so a crash at any moment leaves the old checkpoint or the new one whole. A folder that holds
 // anything else is left alone, with an error.
 func (r *Run) Save(dir string) error {
-	cleanUp(dir)
+	cleanUp(dir, true)
 	if err := checkTarget(dir); err != nil {
 		return err
 	}
@@ -137,7 +137,7 @@ func checkTarget(dir string) error {
 // backend of WithBackend if given (other options do not apply). It checks that every weight
 // the model asks for is in the checkpoint with its shape, and names the first one that is not.
 func Load(model Model, dir string, opts ...Option) (*Run, error) {
-	cleanUp(dir)
+	cleanUp(dir, false)
 	data, err := os.ReadFile(filepath.Join(dir, runFile))
 	if err != nil {
 		return nil, fmt.Errorf("training: load: %w (was the model saved with training.Checkpoint?)", err)
@@ -147,8 +147,8 @@ func Load(model Model, dir string, opts ...Option) (*Run, error) {
 		return nil, fmt.Errorf("training: load %s: %w", filepath.Join(dir, runFile), err)
 	}
 	if len(saved.InputShape) != 3 {
-		return nil, fmt.Errorf("training: load %s: no input_shape [height, width, channels] (saved by an older godl): train and save again",
-			filepath.Join(dir, runFile))
+		return nil, fmt.Errorf("training: load %s: no input_shape [height, width, channels] "+
+			"(saved by an older godl): train and save again", filepath.Join(dir, runFile))
 	}
 	b := newConfig(opts).backend
 	if b == nil {

@@ -211,11 +211,18 @@ func TestCleanUpAfterSwapByRenames(t *testing.T) {
 	if err := os.Mkdir(tmp, 0o755); err != nil { // the new checkpoint, half written
 		t.Fatal(err)
 	}
-	if _, err := Load(tiny, dir); err != nil {
+	run, err := Load(tiny, dir)
+	if err != nil {
 		t.Fatalf("Load after a crash between the renames: %v", err)
 	}
+	if left, _ := filepath.Glob(tmp + "*"); len(left) != 1 {
+		t.Errorf("after Load: %v, want only the unfinished save, which Load leaves alone", left)
+	}
+	if err := run.Save(dir); err != nil {
+		t.Fatal(err)
+	}
 	if left, _ := filepath.Glob(tmp + "*"); len(left) > 0 {
-		t.Errorf("left behind: %v", left)
+		t.Errorf("after Save: %v left behind", left)
 	}
 	if err := os.Mkdir(tmp, 0o755); err != nil {
 		t.Fatal(err)

@@ -24,8 +24,9 @@ func swapByRenames(tmp, dir string) error {
 const asideSuffix = ".old"
 
 // cleanUp tidies what killed Saves of dir left beside it: it puts back an old checkpoint left
-// aside when dir is missing, and removes the folders of unfinished saves.
-func cleanUp(dir string) {
+// aside when dir is missing and, with removeUnfinished (Save, not Load, which must not disturb
+// a Save running in another process), removes the folders of unfinished saves.
+func cleanUp(dir string, removeUnfinished bool) {
 	parent, base := filepath.Split(filepath.Clean(dir))
 	left, _ := filepath.Glob(filepath.Join(filepath.Clean(parent), "."+base+savingSuffix+"*"))
 	for _, p := range left {
@@ -34,6 +35,8 @@ func cleanUp(dir string) {
 				continue
 			}
 		}
-		os.RemoveAll(p)
+		if removeUnfinished {
+			os.RemoveAll(p)
+		}
 	}
 }

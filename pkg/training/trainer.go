@@ -63,7 +63,8 @@ type Trainer struct {
 func NewTrainer(task Task, opt optimizers.Interface, opts ...Option) (*Trainer, error) {
 	cfg := newConfig(opts)
 	if len(cfg.fitOnly) > 0 {
-		return nil, fmt.Errorf("training: NewTrainer: option %s belongs to training.Fit (the data set's loader sets batches and normalization)", cfg.fitOnly[0])
+		return nil, fmt.Errorf("training: NewTrainer: option %s belongs to training.Fit "+
+			"(the data set's loader sets batches and normalization)", cfg.fitOnly[0])
 	}
 	return newTrainer(task, opt, cfg)
 }
