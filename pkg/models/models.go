@@ -11,8 +11,9 @@ import (
 )
 
 // Model maps images [batch, height, width, channels] (float32) to logits [batch, classes],
-// creating or reusing its weights in ctx.
-type Model = func(ctx *context.Context, images *graph.Node) *graph.Node
+// creating or reusing its weights in ctx. It is the one definition: training.Model is this type,
+// and training.Fit trains it.
+type Model func(ctx *context.Context, images *graph.Node) *graph.Node
 
 // NumParams counts the values in ctx's trainable variables, as PyTorch's
 // sum(p.numel() for p in model.parameters()) does: weights and biases, not running statistics

@@ -7,9 +7,7 @@ import (
 	"math"
 
 	"github.com/godl-book/godl/pkg/datasets"
-	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
-	"github.com/gomlx/gomlx/pkg/ml/context"
 )
 
 // Evaluation is how a classifier did on a data set.
@@ -32,16 +30,10 @@ func (r *Run) Evaluate(d *datasets.Dataset) (*Evaluation, error) {
 	}
 	// One executor per Run: it compiles the forward pass once per batch shape and reads the
 	// variables' current values on every call, so Fit's per-epoch evaluations do not recompile.
-	if r.eval == nil {
-		exec, err := context.NewExec(r.Backend, r.Context.Reuse(), func(ctx *context.Context, images *graph.Node) *graph.Node {
-			return r.Model(ctx, images)
-		})
-		if err != nil {
-			return nil, fmt.Errorf("training: evaluating %s: %w", d.Name, err)
-		}
-		r.eval = exec
+	exec, err := r.forward()
+	if err != nil {
+		return nil, fmt.Errorf("training: evaluating %s: %w", d.Name, err)
 	}
-	exec := r.eval
 	classes := len(r.Classes)
 	ev := &Evaluation{Classes: r.Classes, PerClass: make([]float64, classes), Confusion: make([][]int, classes)}
 	for i := range ev.Confusion {
@@ -56,7 +48,7 @@ func (r *Run) Evaluate(d *datasets.Dataset) (*Evaluation, error) {
 			break
 		}
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("training: evaluating %s: %w", d.Name, err)
 		}
 		logits, err := exec.Exec1(batch.Images)
 		if err != nil {

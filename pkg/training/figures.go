@@ -40,7 +40,7 @@ func (ev *Evaluation) Examples(d *datasets.Dataset, n int) (*viz.ImageGrid, erro
 	for i := range n {
 		label, err := d.Read(i, pix[i*d.ImageSize():(i+1)*d.ImageSize()])
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("training: reading %s: %w", d.Name, err)
 		}
 		if label != ev.Labels[i] {
 			return nil, fmt.Errorf("training: %s is not the data set that was evaluated (example %d)", d.Name, i)

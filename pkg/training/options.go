@@ -1,6 +1,11 @@
 package training
 
-// Option changes how Fit trains.
+import (
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+)
+
+// Option changes how Fit and a Trainer train.
 type Option func(*config)
 
 type config struct {
@@ -12,6 +17,9 @@ type config struct {
 	onEpoch           []func(Epoch)
 	onStep            []func(step int, loss float64)
 	cosineDecay       bool
+	ctx               *context.Context
+	backend           backends.Backend
+	fitOnly           []string // options given that only Fit takes, for NewTrainer's error
 }
 
 func newConfig(opts []Option) *config {
@@ -25,17 +33,25 @@ func newConfig(opts []Option) *config {
 // Epochs sets the number of passes over the training data (default 1).
 func Epochs(n int) Option { return func(c *config) { c.epochs = n } }
 
-// BatchSize sets the number of examples per training step (default 64).
-func BatchSize(n int) Option { return func(c *config) { c.batchSize = n } }
+// BatchSize sets the number of examples per training step of Fit (default 64).
+func BatchSize(n int) Option {
+	return func(c *config) { c.batchSize, c.fitOnly = n, append(c.fitOnly, "BatchSize") }
+}
 
 // Seed fixes the initial weights and the shuffling order (default 42).
 func Seed(seed uint64) Option { return func(c *config) { c.seed = seed } }
 
-// Normalize standardizes inputs per channel, e.g. with datasets.FashionMNISTMean and FashionMNISTStd.
-func Normalize(mean, std []float32) Option { return func(c *config) { c.mean, c.std = mean, std } }
+// Normalize standardizes Fit's inputs per channel, e.g. with datasets.FashionMNISTMean and
+// FashionMNISTStd.
+func Normalize(mean, std []float32) Option {
+	return func(c *config) { c.mean, c.std, c.fitOnly = mean, std, append(c.fitOnly, "Normalize") }
+}
 
-// Checkpoint saves the trained model and its history to dir when training ends (see Load).
-func Checkpoint(dir string) Option { return func(c *config) { c.checkpoint = dir } }
+// Checkpoint makes Fit save the trained model and its history to dir when training ends (see
+// Load). Fit checks before training that dir can take the checkpoint.
+func Checkpoint(dir string) Option {
+	return func(c *config) { c.checkpoint, c.fitOnly = dir, append(c.fitOnly, "Checkpoint") }
+}
 
 // NoProgress hides the progress bar and the per-epoch lines (for tests and benchmarks).
 func NoProgress() Option { return func(c *config) { c.progress = false } }
@@ -56,3 +72,13 @@ func OnStep(fn func(step int, loss float64)) Option {
 // cosine over the whole run (Loshchilov & Hutter's SGDR without restarts): big steps early,
 // small ones at the end, so the last epochs settle instead of bouncing between minima.
 func CosineDecay() Option { return func(c *config) { c.cosineDecay = true } }
+
+// WithContext trains in ctx instead of a new context: its hyperparameters (e.g.
+// optimizers.ParamLearningRate for an optimizer built without a learning rate) and the
+// variables it already holds (initial or pretrained weights, under the scopes the model uses)
+// are used, and the trained weights stay in it.
+func WithContext(ctx *context.Context) Option { return func(c *config) { c.ctx = ctx } }
+
+// WithBackend trains on b instead of backend.Default() (the XLA CPU plugin when found, else
+// pure Go), e.g. a GPU backend or backends.New's pick in a cmd/ program.
+func WithBackend(b backends.Backend) Option { return func(c *config) { c.backend = b } }

@@ -14,14 +14,15 @@ import (
 // progress shows how far training is: a bar updated in place (HTML in a GoNB notebook, a
 // carriage-return line on a terminal) and one printed line per finished epoch.
 type progress struct {
-	total, epochs int
-	start, last   time.Time
-	displayID     string    // GoNB display to update in place; "" outside a notebook
-	out           io.Writer // terminal output; nil in a notebook
+	total, epochs      int              // total is 0 when unknown
+	start, first, last time.Time        // first: when step 1 ended
+	now                func() time.Time // the clock
+	displayID          string           // GoNB display to update in place; "" outside a notebook
+	out                io.Writer        // terminal output; nil in a notebook
 }
 
 func newProgress(totalSteps, epochs int) *progress {
-	p := &progress{total: totalSteps, epochs: epochs, start: time.Now()}
+	p := &progress{total: totalSteps, epochs: epochs, start: time.Now(), now: time.Now}
 	if gonbui.IsNotebook {
 		p.displayID = "godl-progress-" + gonbui.UniqueID()
 	} else {
@@ -32,23 +33,53 @@ func newProgress(totalSteps, epochs int) *progress {
 
 // step redraws the bar, at most 5 times a second.
 func (p *progress) step(step int, loss float64) {
-	if step != p.total && time.Since(p.last) < 200*time.Millisecond {
+	now := p.now()
+	if step == 1 {
+		p.first = now
+	}
+	if step != 1 && step != p.total && now.Sub(p.last) < 200*time.Millisecond {
 		return
 	}
-	p.last = time.Now()
-	frac := float64(step) / float64(p.total)
-	elapsed := time.Since(p.start)
-	eta := time.Duration(float64(elapsed) * (1/frac - 1)).Round(time.Second)
-	text := fmt.Sprintf("step %d/%d  loss %.4f  %s elapsed, %s left", step, p.total, loss, elapsed.Round(time.Second), eta)
+	p.last = now
+	text := p.text(step, loss, now)
+	if p.total == 0 {
+		p.show(text, "")
+		return
+	}
 	if p.displayID != "" {
-		gonbui.UpdateHTML(p.displayID, fmt.Sprintf(
-			`<div style="font-family:monospace"><progress value="%d" max="%d" style="width:40%%"></progress> %s</div>`,
-			step, p.total, html.EscapeString(text)))
+		p.show(text, fmt.Sprintf(`<progress value="%d" max="%d" style="width:40%%"></progress> `, step, p.total))
 		return
 	}
 	const width = 30
-	done := int(frac * width)
-	fmt.Fprintf(p.out, "\r[%s%s] %s ", strings.Repeat("=", done), strings.Repeat(" ", width-done), text)
+	done := step * width / p.total
+	p.show(text, "["+strings.Repeat("=", done)+strings.Repeat(" ", width-done)+"] ")
+}
+
+// text says where training is and how long it has left. The estimate starts after the first
+// step, which includes compiling the training graph, and uses the steps since.
+func (p *progress) text(step int, loss float64, now time.Time) string {
+	text := fmt.Sprintf("step %d", step)
+	if p.total > 0 {
+		text += fmt.Sprintf("/%d", p.total)
+	}
+	text += fmt.Sprintf("  loss %.4f  %s elapsed", loss, now.Sub(p.start).Round(time.Second))
+	switch {
+	case p.total == 0:
+		return text
+	case step == 1:
+		return text + ", estimating the time left"
+	}
+	perStep := now.Sub(p.first) / time.Duration(step-1)
+	return text + fmt.Sprintf(", %s left", (perStep*time.Duration(p.total-step)).Round(time.Second))
+}
+
+// show draws the bar (HTML in a notebook) and the text.
+func (p *progress) show(text, bar string) {
+	if p.displayID != "" {
+		gonbui.UpdateHTML(p.displayID, `<div style="font-family:monospace">`+bar+html.EscapeString(text)+`</div>`)
+		return
+	}
+	fmt.Fprintf(p.out, "\r%s%s ", bar, text)
 }
 
 // epoch prints the numbers of a finished epoch on a line of its own.

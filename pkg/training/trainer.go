@@ -1,0 +1,320 @@
+package training
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"time"
+
+	"github.com/godl-book/godl/pkg/backend"
+	"github.com/godl-book/godl/pkg/optim"
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/pkg/ml/train"
+	"github.com/gomlx/gomlx/pkg/ml/train/metrics"
+	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
+)
+
+// Network is any model: the input tensors of a batch (images; a pair or a triplet of images; a
+// sequence) to its outputs (logits; boxes and scores per anchor; per-frame log-probabilities),
+// creating or reusing its weights in ctx.
+type Network func(ctx *context.Context, inputs []*graph.Node) (outputs []*graph.Node)
+
+// Metric is a number to follow during training: Fn gives its mean over one batch, a scalar,
+// from the batch's labels and the network's outputs, in the order the data set yields them.
+type Metric struct {
+	Name string
+	Fn   func(labels, outputs []*graph.Node) *graph.Node
+}
+
+// Task is what a Trainer learns: a network, the loss it minimizes and the metrics it reports.
+// Loss takes the labels and the outputs (GoMLX's order) and returns a scalar, or values whose
+// mean is the loss; losses.ForTrainer(losses.MSE) gives one for a single output, and a function
+// summing a loss per output gives a multi-task loss (detection: classes + boxes).
+type Task struct {
+	Network Network
+	Loss    train.LossFn
+	Metrics []Metric
+}
+
+// Trainer trains a Task with an optimizer, in a context (weights and hyperparameters) on a
+// backend, over data sets that implement GoMLX's train.Dataset: a datasets.Loader, or any
+// loader yielding several input tensors and labels of any shape (boxes, sequences, masks).
+// Fit is the classification shortcut built on it.
+type Trainer struct {
+	Task    Task
+	Context *context.Context
+	Backend backends.Backend
+	History []Epoch
+
+	cfg        *config
+	gomlx      *train.Trainer
+	afterEpoch func(*Epoch) error // Fit's evaluation with a confusion matrix, before the epoch is recorded
+}
+
+// NewTrainer prepares to train task with opt. WithContext gives it the caller's context (its
+// hyperparameters, e.g. optimizers.ParamLearningRate, and any variables already set are used;
+// default a new one) and WithBackend its backend (default backend.Default()); Epochs, Seed,
+// OnStep, OnEpoch, CosineDecay and NoProgress apply to Fit. BatchSize, Normalize and
+// Checkpoint belong to the classification Fit and are refused here: the loaders fix the batch.
+func NewTrainer(task Task, opt optimizers.Interface, opts ...Option) (*Trainer, error) {
+	cfg := newConfig(opts)
+	if len(cfg.fitOnly) > 0 {
+		return nil, fmt.Errorf("training: NewTrainer: option %s belongs to training.Fit "+
+			"(the data set's loader sets batches and normalization)", cfg.fitOnly[0])
+	}
+	return newTrainer(task, opt, cfg)
+}
+
+func newTrainer(task Task, opt optimizers.Interface, cfg *config) (*Trainer, error) {
+	switch {
+	case task.Network == nil:
+		return nil, errors.New("training: Task.Network is nil")
+	case task.Loss == nil:
+		return nil, errors.New("training: Task.Loss is nil (losses.ForTrainer makes one)")
+	case opt == nil:
+		return nil, errors.New("training: no optimizer")
+	case cfg.epochs <= 0:
+		return nil, fmt.Errorf("training: Epochs(%d), want ≥ 1", cfg.epochs)
+	}
+	seen := map[string]bool{"loss": true}
+	for _, m := range task.Metrics {
+		if m.Name == "" || m.Fn == nil || seen[m.Name] {
+			return nil, fmt.Errorf("training: metric %q: want a unique name other than \"loss\" and a function", m.Name)
+		}
+		seen[m.Name] = true
+	}
+	b := cfg.backend
+	if b == nil {
+		var err error
+		if b, err = backend.Default(); err != nil {
+			return nil, fmt.Errorf("training: %w", err)
+		}
+	}
+	ctx := cfg.ctx
+	if ctx == nil {
+		ctx = context.New()
+	}
+	if err := ctx.SetRNGStateFromSeed(int64(cfg.seed)); err != nil {
+		return nil, fmt.Errorf("training: seed: %w", err)
+	}
+	var trainMetrics, evalMetrics []metrics.Interface
+	for _, m := range task.Metrics {
+		fn := func(_ *context.Context, labels, outputs []*graph.Node) *graph.Node { return m.Fn(labels, outputs) }
+		trainMetrics = append(trainMetrics, metrics.NewBaseMetric(m.Name, m.Name, "", fn, nil))
+		evalMetrics = append(evalMetrics, metrics.NewMeanMetric(m.Name, "#"+m.Name, "", fn, nil))
+	}
+	model := func(ctx *context.Context, _ any, inputs []*graph.Node) []*graph.Node {
+		return task.Network(ctx, inputs)
+	}
+	// Checked(false): the network reuses the variables the caller's context already holds and
+	// creates the others.
+	t := &Trainer{Task: task, Context: ctx, Backend: b, cfg: cfg}
+	t.gomlx = train.NewTrainer(b, ctx.Checked(false), model, task.Loss, opt, trainMetrics, evalMetrics)
+	return t, nil
+}
+
+// trainMetricsSkipped is how many of GoMLX's train metrics come before the task's: batch loss
+// (with regularization), its moving average, and the moving average without regularization.
+const trainMetricsSkipped = 3
+
+// Fit trains for the configured epochs, an epoch being one pass over trainData (until it
+// yields io.EOF; Fit resets it before each), and evaluates on testData after each epoch when
+// it is not nil. It appends every epoch to History and returns the error that stopped it;
+// calling it again trains further from the weights reached.
+func (t *Trainer) Fit(trainData, testData train.Dataset) error {
+	if trainData == nil {
+		return errors.New("training: Fit needs training data")
+	}
+	stepsPerEpoch := 0
+	if sized, ok := trainData.(interface{ Len() int }); ok {
+		stepsPerEpoch = sized.Len()
+	}
+	if t.cfg.cosineDecay && stepsPerEpoch == 0 {
+		return fmt.Errorf("training: CosineDecay needs the number of steps: %s has no Len() or is empty", trainData.Name())
+	}
+	var bar *progress
+	if t.cfg.progress {
+		bar = newProgress(t.cfg.epochs*stepsPerEpoch, t.cfg.epochs)
+	}
+	schedule := cosine{total: t.cfg.epochs * stepsPerEpoch}
+	finalize := true // free each batch after its step, unless the data set keeps its tensors
+	if owner, ok := trainData.(train.DatasetCustomOwnership); ok {
+		finalize = owner.IsOwnershipTransferred()
+	}
+	step := 0
+	for epoch := 1; epoch <= t.cfg.epochs; epoch++ {
+		trainData.Reset()
+		start := time.Now()
+		sums := make([]float64, 1+len(t.Task.Metrics)) // loss, then the metrics
+		steps, examples := 0, 0
+		for {
+			spec, inputs, labels, err := trainData.Yield()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				return fmt.Errorf("training: reading %s: %w", trainData.Name(), err)
+			}
+			examples += batchSize(inputs)
+			values, err := t.step(spec, inputs, labels, finalize)
+			if err != nil {
+				return err
+			}
+			for i, v := range values {
+				sums[i] += v
+			}
+			steps++
+			step++
+			if bar != nil {
+				bar.step(step, values[0])
+			}
+			for _, fn := range t.cfg.onStep {
+				fn(step, values[0])
+			}
+			if t.cfg.cosineDecay {
+				if err := schedule.next(t.Context, step); err != nil {
+					return err
+				}
+			}
+		}
+		if steps == 0 {
+			return fmt.Errorf("training: %s gave no batch in epoch %d", trainData.Name(), epoch)
+		}
+		e := Epoch{Epoch: epoch, TrainLoss: sums[0] / float64(steps), Seconds: time.Since(start).Seconds(),
+			Examples: examples, Train: map[string]float64{}}
+		for i, m := range t.Task.Metrics {
+			e.Train[m.Name] = sums[i+1] / float64(steps)
+		}
+		lr, _, err := optim.LearningRate(t.Context)
+		if err != nil {
+			return fmt.Errorf("training: %w", err)
+		}
+		e.LearningRate = lr
+		if testData != nil {
+			scores, err := t.Evaluate(testData)
+			if err != nil {
+				return err
+			}
+			e.TestLoss, e.Test = scores["loss"], scores
+			delete(e.Test, "loss")
+		}
+		e.TrainAccuracy, e.TestAccuracy = e.Train["accuracy"], e.Test["accuracy"]
+		if t.afterEpoch != nil {
+			if err := t.afterEpoch(&e); err != nil {
+				return err
+			}
+		}
+		t.History = append(t.History, e)
+		if bar != nil {
+			bar.epoch(e)
+		}
+		for _, fn := range t.cfg.onEpoch {
+			fn(e)
+		}
+	}
+	return nil
+}
+
+// step trains on one batch and returns its loss and metrics. The data set's spec (GoMLX's key
+// for a kind of batch, e.g. a sequence length bucket) keeps a compiled graph per value.
+func (t *Trainer) step(spec any, inputs, labels []*tensors.Tensor, finalize bool) ([]float64, error) {
+	out, err := t.gomlx.TrainStep(spec, inputs, labels)
+	if err != nil {
+		return nil, fmt.Errorf("training: step %d: %w", t.gomlx.GlobalStep(), err)
+	}
+	values := make([]float64, 0, 1+len(t.Task.Metrics))
+	for i, m := range out {
+		if i == 0 || i >= trainMetricsSkipped {
+			v, err := scalar(m)
+			if err != nil {
+				return nil, err
+			}
+			values = append(values, v)
+		}
+	}
+	for _, x := range out {
+		x.FinalizeAll()
+	}
+	if finalize {
+		for _, x := range append(inputs[:len(inputs):len(inputs)], labels...) {
+			x.FinalizeAll()
+		}
+	}
+	return values, nil
+}
+
+// Evaluate returns the mean loss ("loss") and the mean of each metric over every example of data,
+// which must end with io.EOF. It resets data first.
+func (t *Trainer) Evaluate(data train.Dataset) (map[string]float64, error) {
+	if data == nil {
+		return nil, errors.New("training: Evaluate needs a data set")
+	}
+	out, err := t.gomlx.Eval(data)
+	if err != nil {
+		return nil, fmt.Errorf("training: evaluating %s: %w", data.Name(), err)
+	}
+	scores := map[string]float64{}
+	for i, name := range append([]string{"", "loss"}, metricNames(t.Task.Metrics)...) {
+		if i == 0 {
+			continue // the loss with regularization
+		}
+		if scores[name], err = scalar(out[i]); err != nil {
+			return nil, fmt.Errorf("training: evaluating %s: %s: %w", data.Name(), name, err)
+		}
+	}
+	return scores, nil
+}
+
+func metricNames(ms []Metric) []string {
+	names := make([]string, len(ms))
+	for i, m := range ms {
+		names[i] = m.Name
+	}
+	return names
+}
+
+// batchSize is the first dimension of the first input (1 for a scalar).
+func batchSize(inputs []*tensors.Tensor) int {
+	if len(inputs) == 0 || inputs[0].Shape().Rank() == 0 {
+		return 1
+	}
+	return inputs[0].Shape().Dimensions[0]
+}
+
+// cosine sets the learning rate for the step after `step` of `total`: base·(1+cos(π·step/total))/2.
+type cosine struct {
+	total int
+	base  float64 // the optimizer's own learning rate, read at the first step
+}
+
+func (c *cosine) next(ctx *context.Context, step int) error {
+	if c.base == 0 {
+		lr, found, err := optim.LearningRate(ctx)
+		if err != nil || !found {
+			return fmt.Errorf("training: cosine decay: no learning rate to decay (%v)", err)
+		}
+		c.base = lr
+	}
+	if err := optim.SetLearningRate(ctx, c.base*(1+math.Cos(math.Pi*float64(step)/float64(c.total)))/2); err != nil {
+		return fmt.Errorf("training: cosine decay: %w", err)
+	}
+	return nil
+}
+
+func scalar(t *tensors.Tensor) (float64, error) {
+	v, err := t.ValueSafe()
+	if err != nil {
+		return 0, fmt.Errorf("training: reading a metric: %w", err)
+	}
+	switch x := v.(type) {
+	case float32:
+		return float64(x), nil
+	case float64:
+		return x, nil
+	}
+	return math.NaN(), fmt.Errorf("training: metric of type %T, want a float scalar", v)
+}
