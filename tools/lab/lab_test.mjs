@@ -262,7 +262,7 @@ async function main() {
 
     const cells = await outputsOf(page);
     const boxes = await figureBoxes(page);
-    await page.screenshot({ path: path.join(OUT, `${args.nb}-top.png`) });
+    await page.screenshot({ path: path.join(OUT, `${args.nb}-after-run.png`) });
     const figureCells = await page.locator(".jp-Notebook .jp-CodeCell").all();
     const shot = new Set(boxes.map((b) => b.cell));
     for (const i of shot) {
