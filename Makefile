@@ -82,3 +82,13 @@ bench:
 
 clean:
 	rm -rf build
+
+## lab-test: chapter 04 (NB=... for another) run in JupyterLab in headless Chromium, checked as a
+## reader sees it: no failed cell or stderr box, figures that fit, outputs in program order.
+## Screenshots go to build/lab/.
+.PHONY: lab-test
+lab-test: tools/lab/node_modules/.package-lock.json
+	node tools/lab/lab_test.mjs --nb "$(or $(NB),04)"
+
+tools/lab/node_modules/.package-lock.json: tools/lab/package.json tools/lab/package-lock.json
+	cd tools/lab && npm ci --no-audit --no-fund

@@ -8,11 +8,11 @@ import (
 // BarChart is a figure of one bar per label, built by Bars; chapter 04 shows per-class
 // accuracy with it.
 type BarChart struct {
+	base
 	title, ylabel string
 	labels        []string
 	values        []float64
 	yr            *[2]float64
-	w, h          float64
 }
 
 // Bars starts a bar chart of values, one bar per label, with each value written above its
@@ -20,7 +20,9 @@ type BarChart struct {
 //
 //	viz.Bars("accuracy per class", classes, acc).YRange(0, 1).Display()
 func Bars(title string, labels []string, values []float64) *BarChart {
-	return &BarChart{title: title, labels: labels, values: values, w: 600, h: 360}
+	b := &BarChart{title: title, labels: labels, values: values}
+	b.base = base{fig: b, where: fmt.Sprintf("Bars(%q)", title), alt: "bar chart: " + title, width: 600, height: 360}
+	return b
 }
 
 // YLabel names the y axis.
@@ -30,20 +32,7 @@ func (b *BarChart) YLabel(s string) *BarChart { b.ylabel = s; return b }
 func (b *BarChart) YRange(lo, hi float64) *BarChart { b.yr = &[2]float64{lo, hi}; return b }
 
 // Size sets the figure's size in pixels (default 600×360).
-func (b *BarChart) Size(w, h int) *BarChart { b.w, b.h = float64(w), float64(h); return b }
-
-// SVG returns the chart as an SVG document.
-func (b *BarChart) SVG() (string, error) { return svgOf(b) }
-
-// Display shows the chart in a GoNB notebook.
-func (b *BarChart) Display() error { return display(b, "bar chart: "+b.title) }
-
-// SaveSVG writes the chart to path.
-func (b *BarChart) SaveSVG(path string) error { return saveSVG(b, path) }
-
-func (b *BarChart) errorf(format string, args ...any) error {
-	return fmt.Errorf("viz: Bars(%q): "+format, append([]any{b.title}, args...)...)
-}
+func (b *BarChart) Size(w, h int) *BarChart { b.setSize(w, h); return b }
 
 func (b *BarChart) render() (*canvas, error) {
 	if len(b.values) == 0 {
@@ -52,8 +41,8 @@ func (b *BarChart) render() (*canvas, error) {
 	if len(b.labels) != len(b.values) {
 		return nil, b.errorf("%d labels, %d values", len(b.labels), len(b.values))
 	}
-	if b.w < 100 || b.h < 80 {
-		return nil, b.errorf("size %v×%v is too small", b.w, b.h)
+	if err := b.checkSize(); err != nil {
+		return nil, err
 	}
 	lo, hi := 0.0, 0.0
 	for i, v := range b.values {
@@ -83,18 +72,18 @@ func (b *BarChart) render() (*canvas, error) {
 	for _, l := range b.labels {
 		lw = max(lw, textWidth(l, tickSize))
 	}
-	a := &axes{title: b.title, ylabel: b.ylabel, w: b.w, h: b.h, x0: 0, x1: float64(len(b.values)), y0: lo, y1: hi}
+	a := &axes{title: b.title, ylabel: b.ylabel, w: b.width, h: b.height, x0: 0, x1: float64(len(b.values)), y0: lo, y1: hi}
 	a.layout()
 	slot := a.pw / float64(len(b.values))
 	rotate := lw+6 > slot
 	if rotate {
 		// Make room below for the turned labels and lay out again.
-		a.h = b.h - (lw*math.Sin(math.Pi/4) + 8 - tickSize)
+		a.h = b.height - (lw*math.Sin(math.Pi/4) + 8 - tickSize)
 		a.layout()
-		a.h = b.h
+		a.h = b.height
 	}
 	a.xt = nil // bars are labelled by name, not by x value
-	c := newCanvas(b.w, b.h)
+	c := newCanvas(b.width, b.height)
 	a.drawGrid(c)
 	zero := a.py(min(max(0, lo), hi))
 	valueSize := min(11, slot/3.5)

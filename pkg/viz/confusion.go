@@ -10,6 +10,7 @@ import (
 // (column), built by Confusion or ConfusionCounts; chapter 04 reads a classifier's mistakes
 // from it.
 type ConfusionMatrix struct {
+	base
 	title   string
 	classes []string
 	counts  [][]int
@@ -23,7 +24,7 @@ type ConfusionMatrix struct {
 //
 //	viz.Confusion("LeNet on Fashion-MNIST", classes, labels, pred).Display()
 func Confusion(title string, classes []string, truth, pred []int) *ConfusionMatrix {
-	m := &ConfusionMatrix{title: title, classes: classes}
+	m := newConfusion(fmt.Sprintf("Confusion(%q)", title), title, classes, nil)
 	n := len(classes)
 	switch {
 	case n == 0:
@@ -54,7 +55,7 @@ func Confusion(title string, classes []string, truth, pred []int) *ConfusionMatr
 // ConfusionCounts starts a confusion matrix from counts already made: counts[t][p] examples
 // of true class t were predicted as p.
 func ConfusionCounts(title string, classes []string, counts [][]int) *ConfusionMatrix {
-	m := &ConfusionMatrix{title: title, classes: classes, counts: counts}
+	m := newConfusion(fmt.Sprintf("ConfusionCounts(%q)", title), title, classes, counts)
 	if len(classes) == 0 {
 		m.err = fmt.Errorf("no classes")
 		return m
@@ -78,18 +79,15 @@ func ConfusionCounts(title string, classes []string, counts [][]int) *ConfusionM
 	return m
 }
 
-// SVG returns the matrix as an SVG document.
-func (m *ConfusionMatrix) SVG() (string, error) { return svgOf(m) }
-
-// Display shows the matrix in a GoNB notebook.
-func (m *ConfusionMatrix) Display() error { return display(m, "confusion matrix: "+m.title) }
-
-// SaveSVG writes the matrix to path.
-func (m *ConfusionMatrix) SaveSVG(path string) error { return saveSVG(m, path) }
+func newConfusion(where, title string, classes []string, counts [][]int) *ConfusionMatrix {
+	m := &ConfusionMatrix{title: title, classes: classes, counts: counts}
+	m.base = base{fig: m, where: where, alt: "confusion matrix: " + title}
+	return m
+}
 
 func (m *ConfusionMatrix) render() (*canvas, error) {
 	if m.err != nil {
-		return nil, fmt.Errorf("viz: Confusion(%q): %w", m.title, m.err)
+		return nil, m.errorf("%w", m.err)
 	}
 	n := len(m.classes)
 	cell := math.Round(min(48, max(18, 440/float64(n))))

@@ -10,13 +10,13 @@ import (
 // ContourPlot is a figure of the contour lines of a function of two variables, with paths
 // drawn over them, built by Contour; chapter 05 draws optimizers' paths with it.
 type ContourPlot struct {
+	base
 	title, xlabel, ylabel string
 	f                     func(x, y float64) float64
 	x0, x1, y0, y1        float64
 	levels                []float64
 	paths                 []Series
 	marks                 []mark
-	w, h                  float64
 }
 
 type mark struct {
@@ -33,14 +33,16 @@ const contourGrid = 120
 // Contour starts a contour plot of f over [x0, x1]×[y0, y1]. Chapter 05 draws the paths of
 // gradient descent and its variants on the contours of Rosenbrock's function:
 //
-//	viz.Contour("Rosenbrock", rosen, -2, 2, -1, 3).Paths(viz.Series{"SGD", xs, ys}).Mark(1, 1, "minimum").Display()
+//	viz.Contour("Rosenbrock", rosen, -2, 2, -1, 3).Paths(viz.Series{Name: "SGD", X: xs, Y: ys}).Mark(1, 1, "minimum").Display()
 //
 // The axes have equal scale, so a gradient step shows at right angles to the contour it
 // crosses. Without Levels, a function with a flat valley between steep walls gets levels at
 // 1, 2, 5, 10, 20, … above its minimum, so the valley shows; other functions get evenly
 // spaced levels.
 func Contour(title string, f func(x, y float64) float64, x0, x1, y0, y1 float64) *ContourPlot {
-	return &ContourPlot{title: title, f: f, x0: x0, x1: x1, y0: y0, y1: y1}
+	p := &ContourPlot{title: title, f: f, x0: x0, x1: x1, y0: y0, y1: y1}
+	p.base = base{fig: p, where: fmt.Sprintf("Contour(%q)", title), alt: "contour plot: " + title}
+	return p
 }
 
 // Levels sets the values of f at which contour lines are drawn.
@@ -67,20 +69,7 @@ func (p *ContourPlot) YLabel(s string) *ContourPlot { p.ylabel = s; return p }
 
 // Size sets the figure's size in pixels; by default the plot area is 380 pixels high and as
 // wide as equal scales make it.
-func (p *ContourPlot) Size(w, h int) *ContourPlot { p.w, p.h = float64(w), float64(h); return p }
-
-// SVG returns the plot as an SVG document.
-func (p *ContourPlot) SVG() (string, error) { return svgOf(p) }
-
-// Display shows the plot in a GoNB notebook.
-func (p *ContourPlot) Display() error { return display(p, "contour plot: "+p.title) }
-
-// SaveSVG writes the plot to path.
-func (p *ContourPlot) SaveSVG(path string) error { return saveSVG(p, path) }
-
-func (p *ContourPlot) errorf(format string, args ...any) error {
-	return fmt.Errorf("viz: Contour(%q): "+format, append([]any{p.title}, args...)...)
-}
+func (p *ContourPlot) Size(w, h int) *ContourPlot { p.setSize(w, h); return p }
 
 func (p *ContourPlot) render() (*canvas, error) {
 	if p.f == nil {
@@ -92,8 +81,8 @@ func (p *ContourPlot) render() (*canvas, error) {
 	if err := checkRange("y", p.y0, p.y1, false); err != nil {
 		return nil, p.errorf("%w", err)
 	}
-	if p.w != 0 && (p.w < 100 || p.h < 80) {
-		return nil, p.errorf("size %v×%v is too small", p.w, p.h)
+	if err := p.checkSize(); err != nil {
+		return nil, err
 	}
 	n := contourGrid
 	z := make([]float64, n*n) // z[j*n+i] = f(x_i, y_j)
@@ -133,8 +122,8 @@ func (p *ContourPlot) render() (*canvas, error) {
 			return nil, p.errorf("mark %d at (%v, %v)", i, m.x, m.y)
 		}
 	}
-	if p.w != 0 {
-		a.w, a.h = p.w, p.h
+	if p.width != 0 {
+		a.w, a.h = p.width, p.height
 		a.layout()
 	} else {
 		// Equal scales: fix the plot area's height, then widen the figure until the plot area has

@@ -14,6 +14,7 @@ type Number interface {
 // HeatmapPlot is a figure of a 2-D array as coloured cells with a colour bar, built by Heatmap
 // or HeatmapFlat; chapter 10 shows kernels and feature maps with it.
 type HeatmapPlot struct {
+	base
 	title     string
 	data      []float64 // rows×cols, row-major
 	rows, col int
@@ -29,7 +30,7 @@ type HeatmapPlot struct {
 //
 //	viz.Heatmap("conv1 kernel 0", kernel).Diverging().Annotate().Display()
 func Heatmap[T Number](title string, rows [][]T) *HeatmapPlot {
-	p := &HeatmapPlot{title: title, rows: len(rows)}
+	p := newHeatmap(fmt.Sprintf("Heatmap(%q)", title), title, len(rows), 0)
 	if len(rows) == 0 || len(rows[0]) == 0 {
 		p.err = fmt.Errorf("no values")
 		return p
@@ -51,7 +52,7 @@ func Heatmap[T Number](title string, rows [][]T) *HeatmapPlot {
 // HeatmapFlat starts a heatmap of a rows×cols array stored row-major in data, as a GoMLX
 // tensor's flat data is.
 func HeatmapFlat[T Number](title string, data []T, rows, cols int) *HeatmapPlot {
-	p := &HeatmapPlot{title: title, rows: rows, col: cols}
+	p := newHeatmap(fmt.Sprintf("HeatmapFlat(%q)", title), title, rows, cols)
 	if rows <= 0 || cols <= 0 || len(data) != rows*cols {
 		p.err = fmt.Errorf("%d values for %d×%d", len(data), rows, cols)
 		return p
@@ -73,14 +74,11 @@ func (p *HeatmapPlot) Annotate() *HeatmapPlot { p.annotate = true; return p }
 // Range fixes the values shown at the two ends of the colour bar, e.g. to compare heatmaps.
 func (p *HeatmapPlot) Range(lo, hi float64) *HeatmapPlot { p.vr = &[2]float64{lo, hi}; return p }
 
-// SVG returns the heatmap as an SVG document.
-func (p *HeatmapPlot) SVG() (string, error) { return svgOf(p) }
-
-// Display shows the heatmap in a GoNB notebook.
-func (p *HeatmapPlot) Display() error { return display(p, "heatmap: "+p.title) }
-
-// SaveSVG writes the heatmap to path.
-func (p *HeatmapPlot) SaveSVG(path string) error { return saveSVG(p, path) }
+func newHeatmap(where, title string, rows, cols int) *HeatmapPlot {
+	p := &HeatmapPlot{title: title, rows: rows, col: cols}
+	p.base = base{fig: p, where: where, alt: "heatmap: " + title}
+	return p
+}
 
 // PNG returns only the coloured cells as a PNG image, each value a square of pixels, without
 // title or colour bar.
@@ -113,7 +111,7 @@ func (p *HeatmapPlot) check() error {
 		p.err = fmt.Errorf("range [%v, %v] is empty", p.vr[0], p.vr[1])
 	}
 	if p.err != nil {
-		return fmt.Errorf("viz: Heatmap(%q): %w", p.title, p.err)
+		return p.errorf("%w", p.err)
 	}
 	return nil
 }

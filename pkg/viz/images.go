@@ -21,6 +21,7 @@ type Pixel interface {
 // ImageGrid is a figure of images in a grid with a caption under each, built by Images or
 // Predictions; chapter 04 shows samples and predictions with it.
 type ImageGrid struct {
+	base
 	title      string
 	pix        []float64 // n images, each h×w×c, row-major (HWC)
 	n, h, w, c int
@@ -42,6 +43,7 @@ type ImageGrid struct {
 // is stretched to its own minimum and maximum. Bytes are divided by 255.
 func Images[T Pixel](pix []T, h, w, c int) *ImageGrid {
 	g := &ImageGrid{h: h, w: w, c: c}
+	g.base = base{fig: g, where: "Images"}
 	_, bytePix := any(pix).([]uint8)
 	g.pix = make([]float64, len(pix))
 	for i, v := range pix {
@@ -62,6 +64,7 @@ func Images[T Pixel](pix []T, h, w, c int) *ImageGrid {
 	default:
 		g.n = len(pix) / (h * w * c)
 	}
+	g.alt = fmt.Sprintf("%d images", g.n)
 	return g
 }
 
@@ -72,6 +75,7 @@ func Images[T Pixel](pix []T, h, w, c int) *ImageGrid {
 //	viz.Predictions(batch, 28, 28, 1, classes, pred, labels).Display()
 func Predictions[T Pixel](pix []T, h, w, c int, classes []string, pred, truth []int) *ImageGrid {
 	g := Images(pix, h, w, c)
+	g.where = "Predictions"
 	if g.err != nil {
 		return g
 	}
@@ -125,15 +129,6 @@ func (g *ImageGrid) Normalize() *ImageGrid { g.normalize = true; return g }
 // Title sets a title above the grid.
 func (g *ImageGrid) Title(s string) *ImageGrid { g.title = s; return g }
 
-// SVG returns the grid as an SVG document: each image an embedded PNG, captions as text.
-func (g *ImageGrid) SVG() (string, error) { return svgOf(g) }
-
-// Display shows the grid in a GoNB notebook.
-func (g *ImageGrid) Display() error { return display(g, fmt.Sprintf("%d images", g.n)) }
-
-// SaveSVG writes the grid to path.
-func (g *ImageGrid) SaveSVG(path string) error { return saveSVG(g, path) }
-
 // PNG returns the grid as a PNG image without captions or title (drawing text into pixels
 // needs a font library godl does not depend on); wrong images keep their red frame.
 func (g *ImageGrid) PNG() ([]byte, error) {
@@ -158,10 +153,6 @@ func (g *ImageGrid) PNG() ([]byte, error) {
 func (g *ImageGrid) SavePNG(path string) error {
 	png, err := g.PNG()
 	return savePNG(png, err, path)
-}
-
-func (g *ImageGrid) errorf(format string, args ...any) error {
-	return fmt.Errorf("viz: Images: "+format, args...)
 }
 
 // gridLayout is where each image of the grid goes, in pixels.

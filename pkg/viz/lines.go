@@ -51,11 +51,11 @@ func (s Series) check(logY bool) error {
 // LinePlot is a figure of one or more series against a common x axis, built by Lines: the
 // training curves of chapter 04 and the optimizer comparisons of chapter 05.
 type LinePlot struct {
+	base
 	title, xlabel, ylabel string
 	series                []Series
 	logY                  bool
 	mode                  int // modeLines, modeScatter or modeMarkers
-	w, h                  float64
 	xr, yr                *[2]float64
 }
 
@@ -68,9 +68,13 @@ const (
 // Lines starts a line plot titled title, one curve per series, in the order given. Chapter 04
 // plots loss and accuracy curves with it and chapter 05 the loss curves of six optimizers:
 //
-//	viz.Lines("loss", viz.Series{"train", nil, trainLoss}, viz.Series{"test", nil, testLoss}).LogY().Display()
+//	train := viz.Series{Name: "train", Y: trainLoss}
+//	test := viz.Series{Name: "test", Y: testLoss}
+//	viz.Lines("loss", train, test).LogY().Display()
 func Lines(title string, series ...Series) *LinePlot {
-	return &LinePlot{title: title, series: series, w: 600, h: 360}
+	p := &LinePlot{title: title, series: series}
+	p.base = base{fig: p, where: fmt.Sprintf("Lines(%q)", title), alt: "line plot: " + title, width: 600, height: 360}
+	return p
 }
 
 // Add appends more series, e.g. in a loop over optimizers.
@@ -98,29 +102,16 @@ func (p *LinePlot) XRange(lo, hi float64) *LinePlot { p.xr = &[2]float64{lo, hi}
 func (p *LinePlot) YRange(lo, hi float64) *LinePlot { p.yr = &[2]float64{lo, hi}; return p }
 
 // Size sets the figure's size in pixels (default 600×360).
-func (p *LinePlot) Size(w, h int) *LinePlot { p.w, p.h = float64(w), float64(h); return p }
-
-// SVG returns the plot as an SVG document.
-func (p *LinePlot) SVG() (string, error) { return svgOf(p) }
-
-// Display shows the plot in a GoNB notebook.
-func (p *LinePlot) Display() error { return display(p, "line plot: "+p.title) }
-
-// SaveSVG writes the plot to path.
-func (p *LinePlot) SaveSVG(path string) error { return saveSVG(p, path) }
-
-func (p *LinePlot) errorf(format string, args ...any) error {
-	return fmt.Errorf("viz: Lines(%q): "+format, append([]any{p.title}, args...)...)
-}
+func (p *LinePlot) Size(w, h int) *LinePlot { p.setSize(w, h); return p }
 
 func (p *LinePlot) render() (*canvas, error) {
 	if len(p.series) == 0 {
 		return nil, p.errorf("no series")
 	}
-	if p.w < 100 || p.h < 80 {
-		return nil, p.errorf("size %v×%v is too small", p.w, p.h)
+	if err := p.checkSize(); err != nil {
+		return nil, err
 	}
-	a := &axes{title: p.title, xlabel: p.xlabel, ylabel: p.ylabel, w: p.w, h: p.h, logY: p.logY}
+	a := &axes{title: p.title, xlabel: p.xlabel, ylabel: p.ylabel, w: p.width, h: p.height, logY: p.logY}
 	a.x0, a.x1, a.y0, a.y1 = math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
 	a.intX = true
 	for i, s := range p.series {
@@ -158,7 +149,7 @@ func (p *LinePlot) render() (*canvas, error) {
 		return nil, p.errorf("%w", err)
 	}
 	a.layout()
-	c := newCanvas(p.w, p.h)
+	c := newCanvas(p.width, p.height)
 	a.drawGrid(c)
 	for i, s := range p.series {
 		xs := s.xs()

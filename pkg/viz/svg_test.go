@@ -63,6 +63,13 @@ func parseSVG(t *testing.T, svg string) *doc {
 				}
 				d.w = atof(t, e.attr["width"])
 				d.h = atof(t, e.attr["height"])
+				// A page may shrink the figure to the width it has, keeping its proportions.
+				if vb := "0 0 " + e.attr["width"] + " " + e.attr["height"]; e.attr["viewBox"] != vb {
+					t.Fatalf("viewBox %q, want %q", e.attr["viewBox"], vb)
+				}
+				if st := e.attr["style"]; st != "max-width:100%;height:auto" {
+					t.Fatalf("root style %q, want it to let the figure shrink", st)
+				}
 			}
 			d.all = append(d.all, e)
 			if c := e.attr["class"]; c != "" {

@@ -4,13 +4,18 @@
 //
 // Every figure is built in one expression and ends in Display, SaveSVG or SVG:
 //
-//	viz.Lines("loss", viz.Series{"train", nil, train}, viz.Series{"test", nil, test}).LogY().Display()
+//	viz.Lines("loss", viz.Series{Name: "train", Y: train}, viz.Series{Name: "test", Y: test}).LogY().Display()
 //
 // Builders only record what they are given; the input is checked when the figure is drawn, so
 // Display, SVG, SaveSVG (and PNG, SavePNG) return the error — a series of mismatched lengths, a
 // NaN, an empty grid — instead of panicking. In a notebook Display also prints the error under
 // the cell, so a dropped error is still seen. Outside a notebook Display draws the figure (to
 // report errors) and shows nothing; a program saves the figure with SaveSVG instead.
+//
+// In a notebook a figure is as wide as it was drawn, or as the output area where that is
+// narrower: it scales down and keeps its proportions. It appears where the cell's program
+// displayed it, after everything the program printed before and before everything it prints
+// after, although GoNB carries printed text and figures by different channels.
 //
 // Text is escaped for XML and may be Chinese: the SVG names CJK fonts in its font-family list.
 // The SVG uses no element ids, so any number of figures can sit inline in one HTML page.
@@ -26,7 +31,6 @@ import (
 	"unicode"
 
 	"github.com/janpfeifer/gonb/gonbui"
-	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
 
 // FontFamily is the font-family of every SVG text: Latin fonts first, then CJK fonts for the
@@ -47,18 +51,29 @@ type Figure interface {
 	render() (*canvas, error)
 }
 
-// svgOf renders f as a standalone SVG document.
-func svgOf(f Figure) (string, error) {
-	c, err := f.render()
+// base is embedded in every figure: it gives the figure SVG, Display and SaveSVG on top of the
+// figure's own render, and holds what errors, alt text and Size need.
+type base struct {
+	fig           Figure  // the figure that embeds this base
+	where         string  // the call that built the figure, e.g. `Lines("loss")`, which errors name
+	alt           string  // the text/plain alternative, for front-ends that cannot show SVG
+	width, height float64 // pixels, for figures whose size the caller may set; 0 is automatic
+}
+
+// SVG returns the figure as a standalone SVG document, or the reason it cannot be drawn.
+func (b *base) SVG() (string, error) {
+	c, err := b.fig.render()
 	if err != nil {
 		return "", err
 	}
 	return c.document(), nil
 }
 
-// display shows f in the notebook, with alt text for front-ends that cannot show SVG.
-func display(f Figure, alt string) error {
-	svg, err := svgOf(f)
+// Display shows the figure in a GoNB notebook, in order with what the cell printed before and
+// after it. In a notebook a figure that cannot be drawn also prints its error under the cell.
+// Outside a notebook Display only checks that the figure draws.
+func (b *base) Display() error {
+	svg, err := b.SVG()
 	if err != nil {
 		if gonbui.IsNotebook {
 			fmt.Fprintln(os.Stderr, err)
@@ -68,23 +83,32 @@ func display(f Figure, alt string) error {
 	if !gonbui.IsNotebook {
 		return nil
 	}
-	// image/svg+xml rather than gonbui.DisplaySVG's text/html, so that myst-nb and nbconvert keep
-	// it as an image output of the saved notebook.
-	gonbui.SendData(&protocol.DisplayData{Data: map[protocol.MIMEType]any{
-		protocol.MIMEImageSVG:  svg,
-		protocol.MIMETextPlain: alt,
-	}})
-	return gonbui.Error()
+	return show(svg, b.alt)
 }
 
-// saveSVG writes f to path.
-func saveSVG(f Figure, path string) error {
-	svg, err := svgOf(f)
+// SaveSVG writes the figure to path as an SVG file.
+func (b *base) SaveSVG(path string) error {
+	svg, err := b.SVG()
 	if err != nil {
 		return err
 	}
 	if err := os.WriteFile(path, []byte(svg), 0o644); err != nil {
 		return fmt.Errorf("viz: %w", err)
+	}
+	return nil
+}
+
+// errorf returns an error that starts with "viz: " and the call that built the figure.
+func (b *base) errorf(format string, args ...any) error {
+	return fmt.Errorf("viz: %s: "+format, append([]any{b.where}, args...)...)
+}
+
+// setSize records the size the caller asked for; checkSize reports one too small to draw in.
+func (b *base) setSize(w, h int) { b.width, b.height = float64(w), float64(h) }
+
+func (b *base) checkSize() error {
+	if (b.width != 0 || b.height != 0) && (b.width < 100 || b.height < 80) {
+		return b.errorf("size %v×%v is too small", b.width, b.height)
 	}
 	return nil
 }
@@ -109,11 +133,13 @@ type canvas struct {
 func newCanvas(w, h float64) *canvas { return &canvas{w: math.Ceil(w), h: math.Ceil(h)} }
 
 // document wraps the canvas into a standalone SVG document on a white background, so figures
-// stay readable in notebooks with a dark theme.
+// stay readable in notebooks with a dark theme. Its width and height are the natural size; the
+// viewBox and the style let a page shrink it to the width it has, keeping its proportions.
 func (c *canvas) document() string {
 	var d strings.Builder
 	fmt.Fprintf(&d, `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" `+
-		`width="%s" height="%s" viewBox="0 0 %s %s" font-family="%s" font-size="12">`+"\n",
+		`width="%s" height="%s" viewBox="0 0 %s %s" style="max-width:100%%;height:auto" `+
+		`font-family="%s" font-size="12">`+"\n",
 		num(c.w), num(c.h), num(c.w), num(c.h), esc(FontFamily))
 	fmt.Fprintf(&d, `<rect width="%s" height="%s" fill="white"/>`+"\n", num(c.w), num(c.h))
 	d.WriteString(c.b.String())
