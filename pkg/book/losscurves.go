@@ -63,7 +63,8 @@ func Curve(b backends.Backend, loss func(x *Node) *Node, xs []float64) ([]float6
 		return nil, fmt.Errorf("book: Curve: %w", err)
 	}
 	if len(got) != len(xs) {
-		return nil, fmt.Errorf("book: Curve: %d values for %d inputs (use Reduction(losses.None))", len(got), len(xs))
+		return nil, fmt.Errorf("book: Curve: %d values for %d inputs (use Reduction(losses.None))",
+			len(got), len(xs))
 	}
 	return got, nil
 }
@@ -105,9 +106,10 @@ func Curves(b backends.Backend, xs []float64, curves ...FormulaCurve) ([]CurveVa
 // every point, merged into it: one line named "A = B". Chapter 06 ("06-losses") draws curves that
 // coincide as one line. The input is not modified.
 func MergeEqual(curves []CurveValues, tol float64) []CurveValues {
+	near := func(a, b float64) bool { return math.Abs(a-b) <= tol }
 	var out []CurveValues
 	for _, c := range curves {
-		if n := len(out); n > 0 && slices.EqualFunc(c.Got, out[n-1].Got, func(a, b float64) bool { return math.Abs(a-b) <= tol }) {
+		if n := len(out); n > 0 && slices.EqualFunc(c.Got, out[n-1].Got, near) {
 			out[n-1].Name += " = " + c.Name
 			continue
 		}
@@ -190,7 +192,8 @@ func (r *GoldenReport) String() string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "%-50s %11s %11s %9s\n", "PyTorch 1.13 golden case", "godl", "PyTorch", "rel. diff")
 	for _, row := range r.Rows {
-		fmt.Fprintf(&sb, "%-50s %11.6f %11.6f %9.1e\n", row.Name, row.Got, row.Want, math.Abs(row.Got-row.Want)/math.Abs(row.Want))
+		rel := math.Abs(row.Got-row.Want) / math.Abs(row.Want)
+		fmt.Fprintf(&sb, "%-50s %11.6f %11.6f %9.1e\n", row.Name, row.Got, row.Want, rel)
 	}
 	return sb.String()
 }
