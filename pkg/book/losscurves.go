@@ -15,12 +15,17 @@ import (
 )
 
 // Grid returns n points evenly spaced from lo to hi, both included: the inputs at which chapter
-// 06 ("06-losses") draws its loss curves. n must be at least 2.
+// 06 ("06-losses") draws its loss curves. As numpy.linspace, it gives just lo for n = 1 and no
+// points for n < 1.
 func Grid(lo, hi float64, n int) []float64 {
+	if n < 1 {
+		return nil
+	}
 	xs := make([]float64, n)
-	for i := range xs {
+	for i := 1; i < n; i++ {
 		xs[i] = lo + (hi-lo)*float64(i)/float64(n-1)
 	}
+	xs[0] = lo
 	return xs
 }
 

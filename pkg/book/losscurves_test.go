@@ -27,6 +27,12 @@ func TestGrid(t *testing.T) {
 	if want := []float64{-1, -0.5, 0, 0.5, 1}; !slices.Equal(got, want) {
 		t.Errorf("Grid(-1, 1, 5) = %v, want %v", got, want)
 	}
+	if got := Grid(2, 3, 1); !slices.Equal(got, []float64{2}) {
+		t.Errorf("Grid(2, 3, 1) = %v, want [2]", got)
+	}
+	if got := Grid(2, 3, 0); len(got) != 0 {
+		t.Errorf("Grid(2, 3, 0) = %v, want no points", got)
+	}
 }
 
 func TestSoftplus64(t *testing.T) {
