@@ -1,14 +1,11 @@
 package losses
 
 import (
+	_ "embed"
 	"encoding/json"
 	"fmt"
-	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
-	"strconv"
 	"sync"
 
 	"github.com/gomlx/gomlx/backends"
@@ -16,13 +13,16 @@ import (
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 
-	"github.com/godl-book/godl/pkg/backend"
+	"github.com/godl-book/godl/internal/floats"
+	"github.com/godl-book/godl/internal/goldens"
 )
 
-// GoldenPath is where the PyTorch goldens live, relative to the repository root. They are
-// written by tools/goldens/losses.py (torch 1.13) and read by Golden, whose parser this
-// package's tests share.
-const GoldenPath = "pkg/losses/testdata/losses_golden.json"
+// goldenJSONData is the PyTorch goldens, written by tools/goldens/losses.py (torch 1.13) to
+// losses_golden.json beside this file, and embedded so that Golden works in any program, inside
+// the repository or not. The package's tests replay every case.
+//
+//go:embed losses_golden.json
+var goldenJSONData []byte
 
 // GoldenCase is one case of the PyTorch goldens: a torch.nn.functional loss called on fixed
 // inputs with fixed options, and what torch returned. Chapter 06 ("06-losses") checks its
@@ -49,8 +49,8 @@ type GoldenCase struct {
 	TorchVersion string
 }
 
-// Golden returns the golden case called name (e.g. "cross_entropy/index/mean"), read from
-// GoldenPath under the repository root (backend.RepoRoot). Chapter 06 ("06-losses").
+// Golden returns the golden case called name (e.g. "cross_entropy/index/mean"), from the
+// goldens embedded in the package. Chapter 06 ("06-losses") checks its losses against them.
 func Golden(name string) (*GoldenCase, error) {
 	cases, err := goldenCases()
 	if err != nil {
@@ -61,8 +61,8 @@ func Golden(name string) (*GoldenCase, error) {
 			return c, nil
 		}
 	}
-	return nil, fmt.Errorf("losses: golden case %q is not in %s (%d cases; GoldenNames lists them)",
-		name, GoldenPath, len(cases))
+	return nil, fmt.Errorf("losses: golden case %q is not among the %d cases (GoldenNames lists them)",
+		name, len(cases))
 }
 
 // GoldenNames returns the names of all golden cases, in the file's order.
@@ -104,7 +104,11 @@ func (c *GoldenCase) Run(b backends.Backend, loss func(in map[string]*Node) *Nod
 	if err != nil {
 		return nil, fmt.Errorf("losses: golden case %s: %w", c.Name, err)
 	}
-	return flatFloats(out)
+	got, err := floats.FromTensor(out)
+	if err != nil {
+		return nil, fmt.Errorf("losses: golden case %s: result: %w", c.Name, err)
+	}
+	return got, nil
 }
 
 // tensorAs returns a copy of the golden tensor t with its floats as dtype — Float32, or Float64,
@@ -119,45 +123,11 @@ func tensorAs(t *tensors.Tensor, dtype dtypes.DType) (*tensors.Tensor, error) {
 		}
 		return tensors.FromFlatDataAndDimensions(ints, dims...), nil
 	}
-	f, err := flatFloats(t)
+	f, err := floats.FromTensor(t)
 	if err != nil {
 		return nil, err
 	}
-	switch dtype {
-	case dtypes.Float64:
-		return tensors.FromFlatDataAndDimensions(f, dims...), nil
-	case dtypes.Float32:
-		return tensors.FromFlatDataAndDimensions(toFloat32(f), dims...), nil
-	}
-	return nil, fmt.Errorf("losses: golden tensors in %s, want Float32 or Float64", dtype)
-}
-
-// toFloat32 rounds each value to float32.
-func toFloat32(f []float64) []float32 {
-	out := make([]float32, len(f))
-	for i, v := range f {
-		out[i] = float32(v)
-	}
-	return out
-}
-
-// flatFloats returns a float tensor's values as float64.
-func flatFloats(t *tensors.Tensor) ([]float64, error) {
-	switch t.DType() {
-	case dtypes.Float64:
-		return tensors.CopyFlatData[float64](t)
-	case dtypes.Float32:
-		f, err := tensors.CopyFlatData[float32](t)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]float64, len(f))
-		for i, v := range f {
-			out[i] = float64(v)
-		}
-		return out, nil
-	}
-	return nil, fmt.Errorf("losses: result of dtype %s, want a float", t.DType())
+	return floats.ToTensor(dtype, f, dims...)
 }
 
 var (
@@ -169,12 +139,7 @@ var (
 // goldenCases reads the goldens once per process.
 func goldenCases() ([]*GoldenCase, error) {
 	goldenOnceAll.Do(func() {
-		root := backend.RepoRoot()
-		if root == "" {
-			goldenAllErr = fmt.Errorf("losses: goldens: not inside the godl repository (set $GODL_HOME to its root)")
-			return
-		}
-		goldenAll, goldenAllErr = readGoldens(filepath.Join(root, filepath.FromSlash(GoldenPath)))
+		goldenAll, goldenAllErr = parseGoldens(goldenJSONData)
 	})
 	return goldenAll, goldenAllErr
 }
@@ -199,29 +164,23 @@ type goldenJSONTensor struct {
 	Data  []any  `json:"data"` // json.Number, or "nan", "inf", "-inf"
 }
 
-// readGoldens parses the golden file at path.
-func readGoldens(path string) ([]*GoldenCase, error) {
-	f, err := os.Open(path)
+// parseGoldens parses a golden document, as tools/goldens/losses.py writes it.
+func parseGoldens(data []byte) ([]*GoldenCase, error) {
+	var doc goldenJSON
+	err := goldens.Decode(data, &doc)
 	if err != nil {
 		return nil, fmt.Errorf("losses: goldens: %w", err)
-	}
-	defer f.Close()
-	dec := json.NewDecoder(f)
-	dec.UseNumber() // inputs are the shortest text of a float32: parse them as float32
-	var doc goldenJSON
-	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("losses: goldens: %s: %w", path, err)
 	}
 	cases := make([]*GoldenCase, len(doc.Cases))
 	for i, jc := range doc.Cases {
 		c := &GoldenCase{Loss: jc.Loss, Name: jc.Name, Options: map[string]any{},
 			Inputs: map[string]*tensors.Tensor{}, TorchVersion: doc.TorchVersion}
 		where := func(what string, err error) error {
-			return fmt.Errorf("losses: goldens: %s: case %s: %s: %w", path, jc.Name, what, err)
+			return fmt.Errorf("losses: goldens: case %s: %s: %w", jc.Name, what, err)
 		}
 		for k, v := range jc.Options {
 			if n, ok := v.(json.Number); ok {
-				if v, err = n.Float64(); err != nil {
+				if v, err = goldens.Number(n, 64); err != nil {
 					return nil, where("option "+k, err)
 				}
 			}
@@ -293,27 +252,11 @@ func (jt goldenJSONTensor) values() ([]float64, error) {
 func (jt goldenJSONTensor) floats(bits int) ([]float64, error) {
 	out := make([]float64, len(jt.Data))
 	for i, v := range jt.Data {
-		switch v := v.(type) {
-		case json.Number:
-			f, err := strconv.ParseFloat(string(v), bits)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = f
-		case string:
-			switch v {
-			case "nan":
-				out[i] = math.NaN()
-			case "inf":
-				out[i] = math.Inf(1)
-			case "-inf":
-				out[i] = math.Inf(-1)
-			default:
-				return nil, fmt.Errorf("data[%d] = %q, want a number, \"nan\", \"inf\" or \"-inf\"", i, v)
-			}
-		default:
-			return nil, fmt.Errorf("data[%d] = %v (%T), want a number", i, v, v)
+		f, err := goldens.Number(v, bits)
+		if err != nil {
+			return nil, fmt.Errorf("data[%d] = %w", i, err)
 		}
+		out[i] = f
 	}
 	return out, nil
 }
@@ -342,7 +285,7 @@ func (jt goldenJSONTensor) tensor() (*tensors.Tensor, error) {
 		if err != nil {
 			return nil, err
 		}
-		return tensors.FromFlatDataAndDimensions(toFloat32(fs), jt.Shape...), nil
+		return floats.ToTensor(dtypes.Float32, fs, jt.Shape...)
 	}
 	return nil, fmt.Errorf("dtype %q, want \"float\" or \"int64\"", jt.DType)
 }

@@ -1,9 +1,10 @@
 package losses
 
 import (
+	"fmt"
 	"math"
 	"os"
-	"path/filepath"
+	osexec "os/exec"
 	"reflect"
 	"slices"
 	"strings"
@@ -12,6 +13,8 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
+
+	"github.com/godl-book/godl/pkg/backend"
 )
 
 // TestGoldenCases checks the goldens as Golden reads them, the ones the chapter and the tests
@@ -71,13 +74,12 @@ func TestGoldenCases(t *testing.T) {
 	}
 }
 
-// TestReadGoldens checks what readGoldens makes of each part of a case: inputs rounded to
+// TestParseGoldens checks what parseGoldens makes of each part of a case: inputs rounded to
 // float32 (the goldens write them as float32's shortest text), class indices as Int64, options as
 // float64, bool or string, results of torch's in float64 with "nan", "inf" and "-inf", and the
 // upstream gradient and gradients only where the case has them. And that tensorAs copies the
 // inputs in either float dtype.
-func TestReadGoldens(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "goldens.json")
+func TestParseGoldens(t *testing.T) {
 	content := `{"torch_version":"9.9","cases":[
 		{"loss":"mse_loss","name":"mse_loss/x","options":{"reduction":"none","margin":0.5,"swap":true},
 		 "inputs":{"input":{"dtype":"float","shape":[3],"data":[0.1,-2,"inf"]},
@@ -86,15 +88,12 @@ func TestReadGoldens(t *testing.T) {
 		 "upstream":{"dtype":"float","shape":[3],"data":[0.1,1,-1]},
 		 "grads":{"input":{"dtype":"float","shape":[3],"data":[1e-300,2,0.1]}}},
 		{"loss":"l1_loss","name":"l1_loss/y","options":{},"inputs":{},"output":{"dtype":"float","shape":[],"data":[1]}}]}`
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cases, err := readGoldens(path)
+	cases, err := parseGoldens([]byte(content))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(cases) != 2 {
-		t.Fatalf("readGoldens: %d cases, want 2", len(cases))
+		t.Fatalf("parseGoldens: %d cases, want 2", len(cases))
 	}
 	c := cases[0]
 	if c.Loss != "mse_loss" || c.Name != "mse_loss/x" || c.TorchVersion != "9.9" {
@@ -177,8 +176,8 @@ func TestGoldenRun(t *testing.T) {
 	}
 }
 
-// TestGoldenErrors: an unknown case, a loss that doesn't build or isn't a float, and files that
-// can't be read are errors that say which and what.
+// TestGoldenErrors: an unknown case, a loss that doesn't build or isn't a float, and documents
+// that can't be parsed are errors that say which and what.
 func TestGoldenErrors(t *testing.T) {
 	if _, err := Golden("mse_loss/no-such-case"); err == nil || !strings.Contains(err.Error(), `"mse_loss/no-such-case"`) {
 		t.Errorf("Golden(unknown) = %v, want an error naming the case", err)
@@ -196,15 +195,13 @@ func TestGoldenErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = c.Run(testBackend(t), func(in map[string]*Node) *Node { return in["target"] })
-	if err == nil || !strings.Contains(err.Error(), "result of dtype Int64, want a float") {
+	if err == nil || !strings.Contains(err.Error(), "result: tensor of dtype Int64, want Float32 or Float64") {
 		t.Errorf("Run(class indices) = %v, want an error about the dtype", err)
 	}
 
-	dir := t.TempDir()
 	x := `{"dtype":"float","shape":[],"data":[1]}`
 	out := `"output":` + x
 	for name, tc := range map[string]struct{ content, want string }{
-		"missing":    {"", "no such file"},
 		"not-json":   {"{", "unexpected EOF"},
 		"bad-shape":  {`{"cases":[{"name":"x","inputs":{"input":{"dtype":"float","shape":[2],"data":[1]}},"output":{"dtype":"float","shape":[],"data":[1]}}]}`, "case x: input input: shape [2] holds 2 values, data has 1"},
 		"bad-dtype":  {`{"cases":[{"name":"x","inputs":{"input":{"dtype":"bool","shape":[],"data":[1]}},"output":{"dtype":"float","shape":[],"data":[1]}}]}`, `dtype "bool"`},
@@ -225,14 +222,41 @@ func TestGoldenErrors(t *testing.T) {
 		"bad-grad": {`{"cases":[{"name":"x","inputs":{"input":` + x + `},` + out + `,"grads":{"input":{"dtype":"float","shape":[],"data":["-"]}}}]}`,
 			`case x: grad input: data[0] = "-"`},
 	} {
-		path := filepath.Join(dir, name+".json")
-		if tc.content != "" {
-			if err := os.WriteFile(path, []byte(tc.content), 0o644); err != nil {
-				t.Fatal(err)
-			}
+		if _, err := parseGoldens([]byte(tc.content)); err == nil || !strings.Contains(err.Error(), "losses: goldens: ") ||
+			!strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: parseGoldens = %v, want an error containing %q", name, err, tc.want)
 		}
-		if _, err := readGoldens(path); err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: readGoldens = %v, want an error containing %q", name, err, tc.want)
+	}
+}
+
+// TestGoldenOutsideCheckout runs Golden in a copy of this test binary started in an empty
+// folder, with nothing pointing at the repository: the goldens are embedded, so it must work as
+// it does in any user's program.
+func TestGoldenOutsideCheckout(t *testing.T) {
+	if os.Getenv("GODL_LOSSES_OUTSIDE") == "1" {
+		if root := backend.RepoRoot(); root != "" {
+			t.Fatalf("inside the repository %s, want outside", root)
 		}
+		names, err := GoldenNames()
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := Golden("mse_loss/basic/mean")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Printf("outside: %d cases, %s = %g\n", len(names), c.Name, c.Output[0])
+		return
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := osexec.Command(exe, "-test.run=^TestGoldenOutsideCheckout$", "-test.v")
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(os.Environ(), "GODL_LOSSES_OUTSIDE=1", "GODL_HOME=", "GONB_DIR=")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "outside: 193 cases, mse_loss/basic/mean = ") {
+		t.Errorf("Golden outside the repository: %v\n%s", err, out)
 	}
 }

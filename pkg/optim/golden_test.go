@@ -1,7 +1,6 @@
 package optim
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -9,6 +8,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/godl-book/godl/internal/floats"
+	"github.com/godl-book/godl/internal/goldens"
 	"github.com/godl-book/godl/pkg/backend"
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
@@ -80,7 +81,7 @@ func loadGolden(t *testing.T) *goldenFile {
 			goldenErr = err
 			return
 		}
-		goldenErr = json.Unmarshal(data, &golden)
+		goldenErr = goldens.Decode(data, &golden)
 	})
 	if goldenErr != nil {
 		t.Fatalf("loading goldens: %v", goldenErr)
@@ -97,51 +98,16 @@ func testBackend(t *testing.T) backends.Backend {
 	return be
 }
 
-// options reads a golden case's torch keyword arguments, failing on any it does not consume,
-// so that no setting of a golden goes untested.
-type options struct {
-	m    map[string]any
-	used map[string]bool
-}
-
-func (o *options) f(key string, def float64) float64 {
-	v, ok := o.m[key]
-	if !ok {
-		return def
-	}
-	o.used[key] = true
-	return v.(float64)
-}
-
-func (o *options) b(key string) bool {
-	v, ok := o.m[key]
-	if !ok {
-		return false
-	}
-	o.used[key] = true
-	return v.(bool)
-}
-
-func (o *options) unused() []string {
-	var out []string
-	for k := range o.m {
-		if !o.used[k] {
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
 // optimizerFor builds this package's optimizer for a golden case: an Optimizer for the
 // first-order ones, an *LBFGSOptimizer for L-BFGS.
 func optimizerFor(c goldenCase) (any, error) {
-	o := &options{m: c.Options, used: map[string]bool{}}
-	lr := o.f("lr", math.NaN())
+	o := goldens.NewOptions(c.Options)
+	lr := o.FloatOr("lr", math.NaN())
 	var opt any
 	switch c.Optimizer {
 	case "SGD":
-		cfg := SGD(lr).Momentum(o.f("momentum", 0)).Dampening(o.f("dampening", 0)).WeightDecay(o.f("weight_decay", 0))
-		if o.b("nesterov") {
+		cfg := SGD(lr).Momentum(o.FloatOr("momentum", 0)).Dampening(o.FloatOr("dampening", 0)).WeightDecay(o.FloatOr("weight_decay", 0))
+		if nesterov, _ := o.Bool("nesterov"); nesterov {
 			cfg.Nesterov()
 		}
 		opt = cfg.Done()
@@ -150,40 +116,41 @@ func optimizerFor(c goldenCase) (any, error) {
 		if c.Optimizer == "AdamW" {
 			cfg = AdamW(lr)
 		}
-		if betas, ok := c.Options["betas"].([]any); ok {
-			o.used["betas"] = true
-			cfg.Betas(betas[0].(float64), betas[1].(float64))
+		if betas, ok := o.Floats("betas"); ok {
+			if len(betas) != 2 {
+				return nil, fmt.Errorf("betas %v, want two", betas)
+			}
+			cfg.Betas(betas[0], betas[1])
 		}
-		cfg.Eps(o.f("eps", cfg.eps)).WeightDecay(o.f("weight_decay", cfg.weightDecay))
-		if o.b("amsgrad") {
+		cfg.Eps(o.FloatOr("eps", cfg.eps)).WeightDecay(o.FloatOr("weight_decay", cfg.weightDecay))
+		if amsgrad, _ := o.Bool("amsgrad"); amsgrad {
 			cfg.AMSGrad()
 		}
 		opt = cfg.Done()
 	case "Adagrad":
-		opt = Adagrad(lr).LRDecay(o.f("lr_decay", 0)).WeightDecay(o.f("weight_decay", 0)).
-			InitialAccumulatorValue(o.f("initial_accumulator_value", 0)).Eps(o.f("eps", 1e-10)).Done()
+		opt = Adagrad(lr).LRDecay(o.FloatOr("lr_decay", 0)).WeightDecay(o.FloatOr("weight_decay", 0)).
+			InitialAccumulatorValue(o.FloatOr("initial_accumulator_value", 0)).Eps(o.FloatOr("eps", 1e-10)).Done()
 	case "RMSprop":
-		cfg := RMSprop(lr).Alpha(o.f("alpha", 0.99)).Eps(o.f("eps", 1e-8)).
-			WeightDecay(o.f("weight_decay", 0)).Momentum(o.f("momentum", 0))
-		if o.b("centered") {
+		cfg := RMSprop(lr).Alpha(o.FloatOr("alpha", 0.99)).Eps(o.FloatOr("eps", 1e-8)).
+			WeightDecay(o.FloatOr("weight_decay", 0)).Momentum(o.FloatOr("momentum", 0))
+		if centered, _ := o.Bool("centered"); centered {
 			cfg.Centered()
 		}
 		opt = cfg.Done()
 	case "Adadelta":
-		opt = Adadelta(lr).Rho(o.f("rho", 0.9)).Eps(o.f("eps", 1e-6)).WeightDecay(o.f("weight_decay", 0)).Done()
+		opt = Adadelta(lr).Rho(o.FloatOr("rho", 0.9)).Eps(o.FloatOr("eps", 1e-6)).WeightDecay(o.FloatOr("weight_decay", 0)).Done()
 	case "LBFGS":
-		cfg := LBFGS(lr).MaxIter(int(o.f("max_iter", 20))).HistorySize(int(o.f("history_size", 100))).
-			ToleranceGrad(o.f("tolerance_grad", 1e-7)).ToleranceChange(o.f("tolerance_change", 1e-9))
-		if ls, ok := c.Options["line_search_fn"].(string); ok {
-			o.used["line_search_fn"] = true
+		cfg := LBFGS(lr).MaxIter(int(o.FloatOr("max_iter", 20))).HistorySize(int(o.FloatOr("history_size", 100))).
+			ToleranceGrad(o.FloatOr("tolerance_grad", 1e-7)).ToleranceChange(o.FloatOr("tolerance_change", 1e-9))
+		if ls, ok := o.String("line_search_fn"); ok {
 			cfg.LineSearch(ls)
 		}
 		opt = cfg.Done()
 	default:
 		return nil, fmt.Errorf("unknown optimizer %q", c.Optimizer)
 	}
-	if u := o.unused(); len(u) > 0 {
-		return nil, fmt.Errorf("options %v not handled", u)
+	if err := o.Err(); err != nil {
+		return nil, err
 	}
 	return opt, nil
 }
@@ -254,14 +221,11 @@ func crossEntropy(logits, labels *Node) *Node {
 }
 
 func tensorOf(dtype dtypes.DType, flat []float64, shape []int) *tensors.Tensor {
-	if dtype == dtypes.Float32 {
-		f32 := make([]float32, len(flat))
-		for i, v := range flat {
-			f32[i] = float32(v)
-		}
-		return tensors.FromFlatDataAndDimensions(f32, shape...)
+	t, err := floats.ToTensor(dtype, flat, shape...)
+	if err != nil {
+		panic(err) // the goldens are float32 or float64
 	}
-	return tensors.FromFlatDataAndDimensions(append([]float64(nil), flat...), shape...)
+	return t
 }
 
 // flatParams reads the problem's variables (in the golden's order) as one vector.
@@ -277,7 +241,7 @@ func flatParams(t *testing.T, gf *goldenFile, problemName string, ctx *context.C
 		if err != nil {
 			t.Fatal(err)
 		}
-		flat, err := toFloat64s(val)
+		flat, err := floats.FromTensor(val)
 		if err != nil {
 			t.Fatal(err)
 		}

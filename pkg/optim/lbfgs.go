@@ -64,15 +64,15 @@ func (c *LBFGSConfig) Done() *LBFGSOptimizer {
 	o := &LBFGSOptimizer{cfg: cfg}
 	switch {
 	case cfg.lr <= 0 || math.IsNaN(cfg.lr):
-		o.err = fmt.Errorf("optim.LBFGS: learning rate %g, want > 0", cfg.lr)
+		o.err = fmt.Errorf("optim: LBFGS: learning rate %g, want > 0", cfg.lr)
 	case cfg.maxIter < 1:
-		o.err = fmt.Errorf("optim.LBFGS: max iter %d, want ≥ 1", cfg.maxIter)
+		o.err = fmt.Errorf("optim: LBFGS: max iter %d, want ≥ 1", cfg.maxIter)
 	case cfg.maxEval < 1:
-		o.err = fmt.Errorf("optim.LBFGS: max eval %d, want ≥ 1", cfg.maxEval)
+		o.err = fmt.Errorf("optim: LBFGS: max eval %d, want ≥ 1", cfg.maxEval)
 	case cfg.historySize < 1:
-		o.err = fmt.Errorf("optim.LBFGS: history size %d, want ≥ 1", cfg.historySize)
+		o.err = fmt.Errorf("optim: LBFGS: history size %d, want ≥ 1", cfg.historySize)
 	case cfg.lineSearch != "" && cfg.lineSearch != "strong_wolfe":
-		o.err = fmt.Errorf("optim.LBFGS: line search %q, want \"\" or \"strong_wolfe\"", cfg.lineSearch)
+		o.err = fmt.Errorf("optim: LBFGS: line search %q, want \"\" or \"strong_wolfe\"", cfg.lineSearch)
 	}
 	return o
 }
@@ -111,18 +111,18 @@ func (o *LBFGSOptimizer) Step(f Func, x []float64) (float64, error) {
 		return 0, o.err
 	}
 	if len(x) == 0 {
-		return 0, errors.New("optim.LBFGS: no parameters")
+		return 0, errors.New("optim: LBFGS: no parameters")
 	}
 	if o.d != nil && len(o.d) != len(x) {
-		return 0, fmt.Errorf("optim.LBFGS: %d parameters, but the history has %d", len(x), len(o.d))
+		return 0, fmt.Errorf("optim: LBFGS: %d parameters, but the history has %d", len(x), len(o.d))
 	}
 	eval := func(at []float64) (float64, []float64, error) {
 		loss, grad, err := f(at)
 		if err != nil {
-			return 0, nil, fmt.Errorf("optim.LBFGS: evaluating the objective: %w", err)
+			return 0, nil, fmt.Errorf("optim: LBFGS: evaluating the objective: %w", err)
 		}
 		if len(grad) != len(at) {
-			return 0, nil, fmt.Errorf("optim.LBFGS: objective returned %d gradient values for %d parameters", len(grad), len(at))
+			return 0, nil, fmt.Errorf("optim: LBFGS: objective returned %d gradient values for %d parameters", len(grad), len(at))
 		}
 		// Copied: the line search keeps gradients while f may reuse its buffer.
 		return loss, append([]float64(nil), grad...), nil

@@ -6,8 +6,9 @@ import (
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	. "github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
+
+	"github.com/godl-book/godl/internal/floats"
 )
 
 // Objective is a loss over a GoMLX context's trainable variables, seen as one flat float64
@@ -25,13 +26,13 @@ type Objective struct {
 // gradient, and initializes any variables lossFn creates.
 func NewObjective(backend backends.Backend, ctx *context.Context, lossFn func(ctx *context.Context, g *Graph) *Node) (*Objective, error) {
 	if lossFn == nil {
-		return nil, fmt.Errorf("optim.NewObjective: nil loss function")
+		return nil, fmt.Errorf("optim: NewObjective: nil loss function")
 	}
 	o := &Objective{ctx: ctx}
 	exec, err := context.NewExec(backend, ctx, func(ctx *context.Context, g *Graph) []*Node {
 		loss := lossFn(ctx, g)
 		if loss == nil || !loss.Shape().IsScalar() {
-			panic(fmt.Errorf("optim.NewObjective: the loss must be a scalar node"))
+			panic(fmt.Errorf("optim: NewObjective: the loss must be a scalar node"))
 		}
 		var vars []*context.Variable
 		var values []*Node
@@ -42,25 +43,25 @@ func NewObjective(backend backends.Backend, ctx *context.Context, lossFn func(ct
 			}
 		}
 		if len(vars) == 0 {
-			panic(fmt.Errorf("optim.NewObjective: the loss uses no trainable variables"))
+			panic(fmt.Errorf("optim: NewObjective: the loss uses no trainable variables"))
 		}
 		for _, v := range vars {
 			if dt := v.DType(); dt != dtypes.Float32 && dt != dtypes.Float64 {
-				panic(fmt.Errorf("optim.NewObjective: variable %s has dtype %s, want float32 or float64", v.ScopeAndName(), dt))
+				panic(fmt.Errorf("optim: NewObjective: variable %s has dtype %s, want float32 or float64", v.ScopeAndName(), dt))
 			}
 		}
 		o.vars = vars
 		return append([]*Node{loss}, Gradient(loss, values...)...)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("optim.NewObjective: %w", err)
+		return nil, fmt.Errorf("optim: NewObjective: %w", err)
 	}
 	o.exec = exec
 	if err := exec.PreCompile(); err != nil {
-		return nil, fmt.Errorf("optim.NewObjective: building the loss graph: %w", err)
+		return nil, fmt.Errorf("optim: NewObjective: building the loss graph: %w", err)
 	}
 	if err := ctx.InitializeVariables(backend, nil); err != nil {
-		return nil, fmt.Errorf("optim.NewObjective: initializing variables: %w", err)
+		return nil, fmt.Errorf("optim: NewObjective: initializing variables: %w", err)
 	}
 	for _, v := range o.vars {
 		size := v.Shape().Size()
@@ -82,11 +83,11 @@ func (o *Objective) Params() ([]float64, error) {
 	for _, v := range o.vars {
 		t, err := v.Value()
 		if err != nil {
-			return nil, fmt.Errorf("optim.Objective: reading %s: %w", v.ScopeAndName(), err)
+			return nil, fmt.Errorf("optim: Objective: reading %s: %w", v.ScopeAndName(), err)
 		}
-		flat, err := toFloat64s(t)
+		flat, err := floats.FromTensor(t)
 		if err != nil {
-			return nil, fmt.Errorf("optim.Objective: reading %s: %w", v.ScopeAndName(), err)
+			return nil, fmt.Errorf("optim: Objective: reading %s: %w", v.ScopeAndName(), err)
 		}
 		x = append(x, flat...)
 	}
@@ -96,25 +97,18 @@ func (o *Objective) Params() ([]float64, error) {
 // SetParams writes the flat vector x back into the variables.
 func (o *Objective) SetParams(x []float64) error {
 	if len(x) != o.n {
-		return fmt.Errorf("optim.Objective: %d values for %d parameters", len(x), o.n)
+		return fmt.Errorf("optim: Objective: %d values for %d parameters", len(x), o.n)
 	}
 	offset := 0
 	for i, v := range o.vars {
 		part := x[offset : offset+o.sizes[i]]
 		offset += o.sizes[i]
-		dims := v.Shape().Dimensions
-		var t *tensors.Tensor
-		if v.DType() == dtypes.Float32 {
-			f32 := make([]float32, len(part))
-			for j, val := range part {
-				f32[j] = float32(val)
-			}
-			t = tensors.FromFlatDataAndDimensions(f32, dims...)
-		} else {
-			t = tensors.FromFlatDataAndDimensions(append([]float64(nil), part...), dims...)
+		t, err := floats.ToTensor(v.DType(), part, v.Shape().Dimensions...)
+		if err == nil {
+			err = v.SetValue(t)
 		}
-		if err := v.SetValue(t); err != nil {
-			return fmt.Errorf("optim.Objective: writing %s: %w", v.ScopeAndName(), err)
+		if err != nil {
+			return fmt.Errorf("optim: Objective: writing %s: %w", v.ScopeAndName(), err)
 		}
 	}
 	return nil
@@ -127,20 +121,20 @@ func (o *Objective) Eval(x []float64) (float64, []float64, error) {
 	}
 	outs, err := o.exec.Exec()
 	if err != nil {
-		return 0, nil, fmt.Errorf("optim.Objective: %w", err)
+		return 0, nil, fmt.Errorf("optim: Objective: %w", err)
 	}
 	if len(outs) != 1+len(o.vars) {
-		return 0, nil, fmt.Errorf("optim.Objective: graph returned %d outputs, want %d", len(outs), 1+len(o.vars))
+		return 0, nil, fmt.Errorf("optim: Objective: graph returned %d outputs, want %d", len(outs), 1+len(o.vars))
 	}
-	lossFlat, err := toFloat64s(outs[0])
+	lossFlat, err := floats.FromTensor(outs[0])
 	if err != nil {
-		return 0, nil, fmt.Errorf("optim.Objective: loss: %w", err)
+		return 0, nil, fmt.Errorf("optim: Objective: loss: %w", err)
 	}
 	grad := make([]float64, 0, o.n)
 	for i, t := range outs[1:] {
-		flat, err := toFloat64s(t)
+		flat, err := floats.FromTensor(t)
 		if err != nil {
-			return 0, nil, fmt.Errorf("optim.Objective: gradient of %s: %w", o.vars[i].ScopeAndName(), err)
+			return 0, nil, fmt.Errorf("optim: Objective: gradient of %s: %w", o.vars[i].ScopeAndName(), err)
 		}
 		grad = append(grad, flat...)
 	}
@@ -160,22 +154,4 @@ func (o *LBFGSOptimizer) StepObjective(obj *Objective) (float64, error) {
 		stepErr = err
 	}
 	return loss, stepErr
-}
-
-func toFloat64s(t *tensors.Tensor) ([]float64, error) {
-	switch t.DType() {
-	case dtypes.Float64:
-		return tensors.CopyFlatData[float64](t)
-	case dtypes.Float32:
-		f32, err := tensors.CopyFlatData[float32](t)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]float64, len(f32))
-		for i, v := range f32 {
-			out[i] = float64(v)
-		}
-		return out, nil
-	}
-	return nil, fmt.Errorf("dtype %s, want float32 or float64", t.DType())
 }

@@ -89,7 +89,7 @@ func (u *update) cast(x *Node) *Node { return ConvertDType(x, u.dtype) }
 // check records the first failed check as the optimizer's error.
 func (o *optimizer) check(ok bool, format string, args ...any) {
 	if !ok && o.err == nil {
-		o.err = fmt.Errorf("optim.%s: "+format, append([]any{o.name}, args...)...)
+		o.err = fmt.Errorf("optim: %s: "+format, append([]any{o.name}, args...)...)
 	}
 }
 
@@ -102,7 +102,7 @@ func (o *optimizer) UpdateGraph(ctx *context.Context, g *Graph, loss *Node) {
 		panic(o.err)
 	}
 	if !loss.Shape().IsScalar() {
-		panic(fmt.Errorf("optim.%s: the loss must be a scalar, got shape %s", o.name, loss.Shape()))
+		panic(fmt.Errorf("optim: %s: the loss must be a scalar, got shape %s", o.name, loss.Shape()))
 	}
 	o.UpdateGraphWithGradients(ctx, ctx.BuildTrainableVariablesGradientsGraph(loss), loss.DType())
 }
@@ -115,7 +115,7 @@ func (o *optimizer) UpdateGraphWithGradients(ctx *context.Context, grads []*Node
 		panic(o.err)
 	}
 	if len(grads) == 0 {
-		panic(fmt.Errorf("optim.%s: no trainable variables to update", o.name))
+		panic(fmt.Errorf("optim: %s: no trainable variables to update", o.name))
 	}
 	g := grads[0].Graph()
 	lr := ConvertDType(optimizers.LearningRateVarWithValue(ctx, lossDType, o.lr).ValueGraph(g), dtypes.Float64)
@@ -128,11 +128,11 @@ func (o *optimizer) UpdateGraphWithGradients(ctx *context.Context, grads []*Node
 			continue
 		}
 		if i >= len(grads) {
-			panic(fmt.Errorf("optim.%s: got %d gradients but there are more trainable variables", o.name, len(grads)))
+			panic(fmt.Errorf("optim: %s: got %d gradients but there are more trainable variables", o.name, len(grads)))
 		}
 		dtype := v.DType()
 		if !dtype.IsFloat() {
-			panic(fmt.Errorf("optim.%s: trainable variable %s has dtype %s, want a float", o.name, v.ScopeAndName(), dtype))
+			panic(fmt.Errorf("optim: %s: trainable variable %s has dtype %s, want a float", o.name, v.ScopeAndName(), dtype))
 		}
 		grad := grads[i]
 		if grad.DType() != dtype {
@@ -143,7 +143,7 @@ func (o *optimizer) UpdateGraphWithGradients(ctx *context.Context, grads []*Node
 		i++
 	}
 	if i != len(grads) {
-		panic(fmt.Errorf("optim.%s: got %d gradients for %d trainable variables", o.name, len(grads), i))
+		panic(fmt.Errorf("optim: %s: got %d gradients for %d trainable variables", o.name, len(grads), i))
 	}
 }
 
@@ -151,7 +151,7 @@ func (o *optimizer) UpdateGraphWithGradients(ctx *context.Context, grads []*Node
 // count), so the next step starts afresh as a new torch optimizer would.
 func (o *optimizer) Clear(ctx *context.Context) error {
 	if err := ctx.InAbsPath(o.scope).DeleteVariablesInScope(); err != nil {
-		return fmt.Errorf("optim.%s: clearing %s: %w", o.name, o.scope, err)
+		return fmt.Errorf("optim: %s: clearing %s: %w", o.name, o.scope, err)
 	}
 	return nil
 }

@@ -15,7 +15,15 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/train"
 	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
 	"github.com/gomlx/gomlx/pkg/ml/train/optimizers/cosineschedule"
+
+	"github.com/godl-book/godl/internal/floats"
+	"github.com/godl-book/godl/internal/goldens"
 )
+
+// caseOption is the number a golden case sets for key, NaN if none.
+func caseOption(c goldenCase, key string) float64 {
+	return goldens.NewOptions(c.Options).FloatOr(key, math.NaN())
+}
 
 func findCase(t *testing.T, gf *goldenFile, name string) goldenCase {
 	t.Helper()
@@ -61,7 +69,7 @@ func replay(t *testing.T, be backends.Backend, gf *goldenFile, c goldenCase, ctx
 		if err != nil {
 			t.Fatalf("step %d: %v", k+1, err)
 		}
-		l, err := toFloat64s(out[0])
+		l, err := floats.FromTensor(out[0])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -79,7 +87,7 @@ func replay(t *testing.T, be backends.Backend, gf *goldenFile, c goldenCase, ctx
 func TestGoMLXAdamNeedsTorchEps(t *testing.T) {
 	gf := loadGolden(t)
 	c := findCase(t, gf, "adam/rosenbrock/float64")
-	lr := c.Options["lr"].(float64)
+	lr := caseOption(c, "lr")
 	same := runCase(t, gf, c, optimizers.Adam().LearningRate(lr).Epsilon(1e-8).Done(), gf.Steps)
 	if same > tolFloat64 {
 		t.Errorf("GoMLX Adam with ε=1e-8: worst error %.3g, want ≤ %.0e (same rule as torch)", same, tolFloat64)
@@ -121,14 +129,14 @@ func TestTrainerFollowsTorch(t *testing.T) {
 		return []*Node{mlpLogits(vars, inputs[0])}
 	}
 	loss := func(labels, predictions []*Node) *Node { return crossEntropy(predictions[0], labels[0]) }
-	trainer := train.NewTrainer(be, ctx, model, loss, Adam(c.Options["lr"].(float64)).Done(), nil, nil)
+	trainer := train.NewTrainer(be, ctx, model, loss, Adam(caseOption(c, "lr")).Done(), nil, nil)
 	worst := 0.0
 	for k := 0; k < gf.Steps; k++ {
 		metrics, err := trainer.TrainStep(nil, []*tensors.Tensor{x}, []*tensors.Tensor{y})
 		if err != nil {
 			t.Fatalf("step %d: %v", k+1, err)
 		}
-		batchLoss, err := toFloat64s(metrics[0])
+		batchLoss, err := floats.FromTensor(metrics[0])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -167,7 +175,7 @@ func value1(t *testing.T, v *context.Variable) float64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	flat, err := toFloat64s(val)
+	flat, err := floats.FromTensor(val)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -241,7 +249,7 @@ func TestCosineScheduleDrivesSGD(t *testing.T) {
 func TestClearRestartsState(t *testing.T) {
 	gf := loadGolden(t)
 	c := findCase(t, gf, "sgd_momentum/quadratic/float64")
-	opt := SGD(c.Options["lr"].(float64)).Momentum(c.Options["momentum"].(float64)).Done()
+	opt := SGD(caseOption(c, "lr")).Momentum(caseOption(c, "momentum")).Done()
 	be := testBackend(t)
 	ctx := context.New()
 	loss := problem(t, gf, c.Problem, dtypes.Float64, ctx)
@@ -285,7 +293,7 @@ func TestClearRestartsState(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		l, _ := toFloat64s(out[0])
+		l, _ := floats.FromTensor(out[0])
 		if e, where := trajectoryErr(l[0], c.Loss[k], flatParams(t, gf, c.Problem, ctx), c.Params[k]); e > tolFloat64 {
 			t.Fatalf("after Clear, step %d: error %.3g at %s", k+1, e, where)
 		}
@@ -353,13 +361,13 @@ func TestPathOnRosenbrock(t *testing.T) {
 	start := [2]float64{-1.5, 2}
 	for _, c := range []struct {
 		name  string
-		opt   any
+		opt   Minimizer
 		steps int
 		below float64 // final loss must fall below this
 	}{
 		{"Adam", Adam(0.05).Done(), 200, 4},
 		{"SGD momentum", SGD(2e-4).Momentum(0.9).Done(), 200, 5},
-		{"GoMLX SGD", optimizers.StochasticGradientDescent().WithLearningRate(2e-4).WithDecay(false).Done(), 50, 6},
+		{"SGD", SGD(2e-4).Done(), 50, 6},
 		{"L-BFGS strong Wolfe", LBFGS(1).StrongWolfe().Done(), 5, 1e-8},
 	} {
 		path, err := Path(c.opt, Rosenbrock, start, c.steps)
@@ -378,9 +386,14 @@ func TestPathOnRosenbrock(t *testing.T) {
 	}
 }
 
+// errOnly is a Minimizer that is neither kind Path runs.
+type errOnly struct{}
+
+func (errOnly) Err() error { return nil }
+
 func TestPathErrors(t *testing.T) {
-	if _, err := Path("adam", Rosenbrock, [2]float64{}, 3); err == nil {
-		t.Error("Path with a string optimizer succeeded")
+	if _, err := Path(errOnly{}, Rosenbrock, [2]float64{}, 3); err == nil || !strings.Contains(err.Error(), "optim.errOnly") {
+		t.Errorf("Path with an optimizer of another type: %v, want an error naming the type", err)
 	}
 	if _, err := Path(Adam(0.1).Done(), nil, [2]float64{}, 3); err == nil {
 		t.Error("Path with nil f succeeded")

@@ -12,7 +12,7 @@ For every case the JSON holds the loss value and its gradient with respect to th
 inputs. For reduction "none" the gradient is that of sum(upstream * loss), with a fixed
 random upstream tensor stored in the case.
 
-    /usr/bin/python3 tools/goldens/losses.py   # writes pkg/losses/testdata/losses_golden.json
+    /usr/bin/python3 tools/goldens/losses.py   # writes pkg/losses/losses_golden.json
 """
 
 import json
@@ -25,7 +25,7 @@ import torch
 import torch.nn.functional as F
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
-                   "pkg", "losses", "testdata", "losses_golden.json")
+                   "pkg", "losses", "losses_golden.json")
 
 CASES = []
 

@@ -1,4 +1,4 @@
-package losses
+package book
 
 import (
 	"math"
@@ -6,13 +6,32 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gomlx/gomlx/backends"
 	. "github.com/gomlx/gomlx/pkg/core/graph"
+
+	"github.com/godl-book/godl/pkg/backend"
+	"github.com/godl-book/godl/pkg/losses"
 )
+
+func testBackend(t *testing.T) backends.Backend {
+	t.Helper()
+	b, err := backend.Default()
+	if err != nil {
+		t.Fatalf("backend: %v", err)
+	}
+	return b
+}
 
 func TestGrid(t *testing.T) {
 	got := Grid(-1, 1, 5)
 	if want := []float64{-1, -0.5, 0, 0.5, 1}; !slices.Equal(got, want) {
 		t.Errorf("Grid(-1, 1, 5) = %v, want %v", got, want)
+	}
+	if got := Grid(2, 3, 1); !slices.Equal(got, []float64{2}) {
+		t.Errorf("Grid(2, 3, 1) = %v, want [2]", got)
+	}
+	if got := Grid(2, 3, 0); len(got) != 0 {
+		t.Errorf("Grid(2, 3, 0) = %v, want no points", got)
 	}
 }
 
@@ -30,7 +49,7 @@ func TestSoftplus64(t *testing.T) {
 func TestCurve(t *testing.T) {
 	b := testBackend(t)
 	xs := []float64{-2, -0.5, 0, 3}
-	got, err := Curve(b, func(x *Node) *Node { return Each(MSE(x, Like(x, 1))) }, xs)
+	got, err := Curve(b, func(x *Node) *Node { return Each(losses.MSE(x, Like(x, 1))) }, xs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +57,7 @@ func TestCurve(t *testing.T) {
 		t.Errorf("Curve(MSE to 1) = %v, want %v", got, want)
 	}
 	// Cross-entropy of logits (z, 0) for label 0 is log(1 + e^−z).
-	got, err = Curve(b, func(z *Node) *Node { return Each(CrossEntropy(Pair(z, ZerosLike(z)), Label(z, 0))) }, xs)
+	got, err = Curve(b, func(z *Node) *Node { return Each(losses.CrossEntropy(Pair(z, ZerosLike(z)), Label(z, 0))) }, xs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +67,7 @@ func TestCurve(t *testing.T) {
 		}
 	}
 	// A reduced loss is one value, not one per input.
-	if _, err := Curve(b, func(x *Node) *Node { return MSE(x, ZerosLike(x)).Done() }, xs); err == nil {
+	if _, err := Curve(b, func(x *Node) *Node { return losses.MSE(x, ZerosLike(x)).Done() }, xs); err == nil {
 		t.Error("Curve of a mean loss: no error")
 	}
 }
@@ -57,9 +76,9 @@ func TestCurvesAndMergeEqual(t *testing.T) {
 	b := testBackend(t)
 	xs := Grid(-2, 2, 9)
 	cs, err := Curves(b, xs,
-		FormulaCurve{"L1", func(x *Node) *Node { return Each(L1(x, ZerosLike(x))) }, math.Abs},
-		FormulaCurve{"hinge, y = 1", func(x *Node) *Node { return Each(HingeEmbedding(Abs(x), Like(x, 1))) }, math.Abs},
-		FormulaCurve{"MSE", func(x *Node) *Node { return Each(MSE(x, ZerosLike(x))) }, func(x float64) float64 { return x * x }},
+		FormulaCurve{"L1", func(x *Node) *Node { return Each(losses.L1(x, ZerosLike(x))) }, math.Abs},
+		FormulaCurve{"hinge, y = 1", func(x *Node) *Node { return Each(losses.HingeEmbedding(Abs(x), Like(x, 1))) }, math.Abs},
+		FormulaCurve{"MSE", func(x *Node) *Node { return Each(losses.MSE(x, ZerosLike(x))) }, func(x float64) float64 { return x * x }},
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -87,10 +106,10 @@ func TestCompareGoldens(t *testing.T) {
 	b := testBackend(t)
 	r, err := CompareGoldens(b,
 		GoldenTable{
-			"mse_loss/basic/mean": func(in map[string]*Node) *Node { return MSE(in["input"], in["target"]).Done() },
-			"l1_loss/basic/mean":  func(in map[string]*Node) *Node { return L1(in["input"], in["target"]).Done() },
+			"mse_loss/basic/mean": func(in map[string]*Node) *Node { return losses.MSE(in["input"], in["target"]).Done() },
+			"l1_loss/basic/mean":  func(in map[string]*Node) *Node { return losses.L1(in["input"], in["target"]).Done() },
 		},
-		GoldenTable{"soft_margin_loss/basic/mean": func(in map[string]*Node) *Node { return SoftMargin(in["input"], in["target"]).Done() }},
+		GoldenTable{"soft_margin_loss/basic/mean": func(in map[string]*Node) *Node { return losses.SoftMargin(in["input"], in["target"]).Done() }},
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -115,7 +134,7 @@ func TestCompareGoldens(t *testing.T) {
 		t.Errorf("String():\n%s", s)
 	}
 	// A wrong call is caught: L1 for the MSE case.
-	bad, err := CompareGoldens(b, GoldenTable{"mse_loss/basic/mean": func(in map[string]*Node) *Node { return L1(in["input"], in["target"]).Done() }})
+	bad, err := CompareGoldens(b, GoldenTable{"mse_loss/basic/mean": func(in map[string]*Node) *Node { return losses.L1(in["input"], in["target"]).Done() }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package losses
+package book
 
 import (
 	"fmt"
@@ -9,27 +9,35 @@ import (
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive
+
+	"github.com/godl-book/godl/internal/floats"
+	"github.com/godl-book/godl/pkg/losses"
 )
 
 // Grid returns n points evenly spaced from lo to hi, both included: the inputs at which chapter
-// 06 ("06-losses") draws its loss curves. n must be at least 2.
+// 06 ("06-losses") draws its loss curves. As numpy.linspace, it gives just lo for n = 1 and no
+// points for n < 1.
 func Grid(lo, hi float64, n int) []float64 {
+	if n < 1 {
+		return nil
+	}
 	xs := make([]float64, n)
-	for i := range xs {
+	for i := 1; i < n; i++ {
 		xs[i] = lo + (hi-lo)*float64(i)/float64(n-1)
 	}
+	xs[0] = lo
 	return xs
 }
 
-// Each builds the loss l with Reduction(None): one value per element or example, as chapter 06
-// ("06-losses") plots them. It takes any of the package's builders:
+// Each builds the loss l with Reduction(losses.None): one value per element or example, as
+// chapter 06 ("06-losses") plots them. It takes any of the losses package's builders:
 //
-//	Each(MSE(x, ZerosLike(x)))
+//	Each(losses.MSE(x, ZerosLike(x)))
 func Each[L interface {
-	Reduction(Reduction) L
+	Reduction(losses.Reduction) L
 	Done() *Node
 }](l L) *Node {
-	return l.Reduction(None).Done()
+	return l.Reduction(losses.None).Done()
 }
 
 // Like returns a node shaped like x and filled with v: a constant target for the curves of
@@ -48,19 +56,20 @@ func Pair(a, b *Node) *Node { return Stack([]*Node{a, b}, 1) }
 func Softplus64(x float64) float64 { return math.Max(x, 0) + math.Log1p(math.Exp(-math.Abs(x))) }
 
 // Curve evaluates loss — a function of a vector of inputs that returns one value per input, such
-// as Each(MSE(x, ZerosLike(x))) — at every x of xs on backend b, in float64, and returns the
+// as Each(losses.MSE(x, ZerosLike(x))) — at every x of xs on backend b, in float64, and returns the
 // values. Chapter 06 ("06-losses") plots losses with it.
 func Curve(b backends.Backend, loss func(x *Node) *Node, xs []float64) ([]float64, error) {
 	out, err := ExecOnce(b, loss, xs)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("book: Curve: %w", err)
 	}
-	got, err := flatFloats(out)
+	got, err := floats.FromTensor(out)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("book: Curve: %w", err)
 	}
 	if len(got) != len(xs) {
-		return nil, fmt.Errorf("losses: Curve: %d values for %d inputs (use Reduction(None))", len(got), len(xs))
+		return nil, fmt.Errorf("book: Curve: %d values for %d inputs (use Reduction(losses.None))",
+			len(got), len(xs))
 	}
 	return got, nil
 }
@@ -87,7 +96,7 @@ func Curves(b backends.Backend, xs []float64, curves ...FormulaCurve) ([]CurveVa
 	for i, c := range curves {
 		got, err := Curve(b, c.Loss, xs)
 		if err != nil {
-			return nil, fmt.Errorf("losses: curve %q: %w", c.Name, err)
+			return nil, fmt.Errorf("book: Curves: %q: %w", c.Name, err)
 		}
 		want := make([]float64, len(xs))
 		for j, x := range xs {
@@ -102,9 +111,10 @@ func Curves(b backends.Backend, xs []float64, curves ...FormulaCurve) ([]CurveVa
 // every point, merged into it: one line named "A = B". Chapter 06 ("06-losses") draws curves that
 // coincide as one line. The input is not modified.
 func MergeEqual(curves []CurveValues, tol float64) []CurveValues {
+	near := func(a, b float64) bool { return math.Abs(a-b) <= tol }
 	var out []CurveValues
 	for _, c := range curves {
-		if n := len(out); n > 0 && slices.EqualFunc(c.Got, out[n-1].Got, func(a, b float64) bool { return math.Abs(a-b) <= tol }) {
+		if n := len(out); n > 0 && slices.EqualFunc(c.Got, out[n-1].Got, near) {
 			out[n-1].Name += " = " + c.Name
 			continue
 		}
@@ -113,8 +123,8 @@ func MergeEqual(curves []CurveValues, tol float64) []CurveValues {
 	return out
 }
 
-// GoldenTable maps golden case names to the godl call that must reproduce each, given the case's
-// inputs by torch's argument names. Chapter 06 ("06-losses") checks one case per loss this way.
+// GoldenTable maps names of losses.Golden cases to the godl call that must reproduce each, given
+// the case's inputs by torch's argument names. Chapter 06 ("06-losses") checks one case per loss this way.
 type GoldenTable = map[string]func(in map[string]*Node) *Node
 
 // GoldenRow is one line of a golden comparison: the case, its loss, godl's value and torch's.
@@ -138,16 +148,16 @@ func CompareGoldens(b backends.Backend, tables ...GoldenTable) (*GoldenReport, e
 		}
 		slices.Sort(names)
 		for _, name := range names {
-			c, err := Golden(name)
+			c, err := losses.Golden(name)
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("book: CompareGoldens: %w", err)
 			}
 			got, err := c.Run(b, table[name])
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("book: CompareGoldens: %w", err)
 			}
 			if len(got) == 0 || len(c.Output) == 0 {
-				return nil, fmt.Errorf("losses: golden case %s: no output", name)
+				return nil, fmt.Errorf("book: CompareGoldens: golden case %s: no output", name)
 			}
 			r.Rows = append(r.Rows, GoldenRow{Name: c.Name, Loss: c.Loss, Got: got[0], Want: c.Output[0]})
 		}
@@ -187,7 +197,8 @@ func (r *GoldenReport) String() string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "%-50s %11s %11s %9s\n", "PyTorch 1.13 golden case", "godl", "PyTorch", "rel. diff")
 	for _, row := range r.Rows {
-		fmt.Fprintf(&sb, "%-50s %11.6f %11.6f %9.1e\n", row.Name, row.Got, row.Want, math.Abs(row.Got-row.Want)/math.Abs(row.Want))
+		rel := math.Abs(row.Got-row.Want) / math.Abs(row.Want)
+		fmt.Fprintf(&sb, "%-50s %11.6f %11.6f %9.1e\n", row.Name, row.Got, row.Want, rel)
 	}
 	return sb.String()
 }
