@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/godl-book/godl/internal/repo"
 	"github.com/godl-book/godl/pkg/backend"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/graph"
@@ -209,7 +210,7 @@ func firstLine(err error) error {
 // Dir returns the folder for the checkpoint called name: build/checkpoints/name in the godl
 // repository (where `make clean` removes it), or under the user's cache folder outside it.
 func Dir(name string) string {
-	if root := backend.RepoRoot(); root != "" {
+	if root := repo.Root(); root != "" {
 		return filepath.Join(root, "build", "checkpoints", name)
 	}
 	base, err := os.UserCacheDir()
