@@ -96,15 +96,20 @@ func Fit(model Model, trainSet, testSet *datasets.Dataset, opt optimizers.Interf
 	if trainSet == nil || testSet == nil || trainSet.Len() == 0 || testSet.Len() == 0 {
 		return nil, errors.New("training: Fit needs non-empty training and test sets")
 	}
+	if len(cfg.trainerOnly) > 0 {
+		return nil, fmt.Errorf("training: Fit: option %s belongs to a Trainer (Fit saves once, at the end)", cfg.trainerOnly[0])
+	}
 	if cfg.batchSize <= 0 || cfg.epochs <= 0 {
 		return nil, fmt.Errorf("training: batch size %d and epochs %d must be positive", cfg.batchSize, cfg.epochs)
 	}
 	if cfg.checkpoint != "" {
-		if err := checkTarget(cfg.checkpoint); err != nil {
+		if err := checkTarget(cfg.checkpoint, runFile); err != nil {
 			return nil, err
 		}
 	}
-	t, err := newTrainer(Classification(model), opt, cfg)
+	inner := *cfg
+	inner.checkpoint = "" // Fit saves a Run, which Load reads, not the Trainer's checkpoint
+	t, err := newTrainer(Classification(model), opt, &inner)
 	if err != nil {
 		return nil, err
 	}
