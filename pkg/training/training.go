@@ -11,7 +11,10 @@
 // Fit is a layer over Trainer, which trains any Task — a Network of several inputs and outputs,
 // any loss (losses.ForTrainer), several metrics — on any train.Dataset, in the caller's context
 // (WithContext) on the caller's backend (WithBackend): detection, siamese networks, CTC and
-// segmentation train with it, so no chapter writes its own loop.
+// segmentation train with it, so no chapter writes its own loop. datasets.FromTensors batches
+// such data from tensors in memory. With Checkpoint (and SaveEvery) a Trainer saves as it goes
+// and resumes from its folder, so a cmd/ program that trains for hours can be killed and
+// started again.
 package training
 
 import (
