@@ -186,6 +186,26 @@ func TestTrainerCheckpointFailures(t *testing.T) {
 		t.Fatalf("resuming the saved run: error %v, %d epochs; want 4", err, len(restored.History))
 	}
 	sameVariables(t, "restored", variables(t, restored.Context), variables(t, whole.Context))
+
+	wider := Task{Loss: noisyTask().Loss, Network: func(ctx *context.Context, inputs []*Node) []*Node {
+		return []*Node{layers.Dense(ctx.In("affine"), Concatenate([]*Node{inputs[0], inputs[0]}, -1), 1)}
+	}}
+	other, err := NewTrainer(wider, optimizers.Adam().Done(), Epochs(5), Checkpoint(elsewhere), NoProgress())
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = other.Fit(shuffledLine(), nil)
+	t.Logf("another network: %v", err)
+	if err == nil || !strings.HasPrefix(err.Error(), "training: ") || !strings.Contains(err.Error(), elsewhere) {
+		t.Errorf("resuming another network's checkpoint: error %v, want a training: error naming the folder", err)
+	}
+	if err := os.WriteFile(filepath.Join(elsewhere, trainerFile), []byte("{"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err = trainerFor(t, Checkpoint(elsewhere)).Fit(shuffledLine(), nil)
+	if err == nil || !strings.Contains(err.Error(), "training: resume from "+filepath.Join(elsewhere, trainerFile)) {
+		t.Errorf("resuming from a damaged %s: error %v, want one naming it", trainerFile, err)
+	}
 }
 
 func TestFitRefusesTrainerOptions(t *testing.T) {
