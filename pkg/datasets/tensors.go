@@ -63,11 +63,13 @@ func (l *TensorLoader) setUp(inputs, labels []*tensors.Tensor) error {
 	}
 	switch {
 	case l.cfg.mean != nil || l.cfg.std != nil:
-		return fmt.Errorf("datasets: FromTensors %q: Normalize applies to images of a Dataset; normalize the tensors first", l.name)
+		return fmt.Errorf("datasets: FromTensors %q: Normalize applies to images of a Dataset; "+
+			"normalize the tensors first", l.name)
 	case l.cfg.transform != nil:
 		return fmt.Errorf("datasets: FromTensors %q: Transform applies to images of a Dataset", l.name)
 	case l.cfg.workers != 0 || l.cfg.prefetch != -1:
-		return fmt.Errorf("datasets: FromTensors %q: Workers and Prefetch apply to a Loader; batches here are copies in memory", l.name)
+		return fmt.Errorf("datasets: FromTensors %q: Workers and Prefetch apply to a Loader; "+
+			"batches here are copies in memory", l.name)
 	}
 	l.n = -1
 	var err error
@@ -78,7 +80,8 @@ func (l *TensorLoader) setUp(inputs, labels []*tensors.Tensor) error {
 		return err
 	}
 	if l.cfg.dropLast && l.n < l.batch {
-		return fmt.Errorf("datasets: FromTensors %q: DropLast with %d examples and batch size %d leaves no batch", l.name, l.n, l.batch)
+		return fmt.Errorf("datasets: FromTensors %q: DropLast with %d examples and batch size %d leaves no batch",
+			l.name, l.n, l.batch)
 	}
 	return nil
 }
@@ -99,8 +102,8 @@ func (l *TensorLoader) columns(what string, ts []*tensors.Tensor) ([]column, err
 			l.n = s.Dimensions[0]
 		}
 		if s.Dimensions[0] != l.n {
-			return nil, fmt.Errorf("datasets: FromTensors %q: %s %d has shape %s, want %d examples on its first axis like input 0",
-				l.name, what, i, s, l.n)
+			return nil, fmt.Errorf("datasets: FromTensors %q: %s %d has shape %s, "+
+				"want %d examples on its first axis like input 0", l.name, what, i, s, l.n)
 		}
 		if s.Size() == 0 {
 			return nil, fmt.Errorf("datasets: FromTensors %q: %s %d has shape %s, which holds no values", l.name, what, i, s)
@@ -110,8 +113,8 @@ func (l *TensorLoader) columns(what string, ts []*tensors.Tensor) ([]column, err
 			return nil, fmt.Errorf("datasets: FromTensors %q: reading %s %d: %w", l.name, what, i, err)
 		}
 		if len(data) != s.Size()*s.DType.Size() {
-			return nil, fmt.Errorf("datasets: FromTensors %q: %s %d has dtype %s, packed below a byte per value, which it cannot cut",
-				l.name, what, i, s.DType)
+			return nil, fmt.Errorf("datasets: FromTensors %q: %s %d has dtype %s, "+
+				"packed below a byte per value, which it cannot cut", l.name, what, i, s.DType)
 		}
 		example := shapes.Make(s.DType, s.Dimensions[1:]...)
 		cols[i] = column{shape: example, data: data, rowBytes: len(data) / l.n}

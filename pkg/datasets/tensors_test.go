@@ -65,7 +65,8 @@ func drainTensors(t *testing.T, l *TensorLoader) (ids, sizes []int) {
 			id := int(x[2*k])
 			if x[2*k+1] != -float32(id) || int(b[k]) != id || even[k] != (id%2 == 0) ||
 				!slices.Equal(seq[3*k:3*k+3], []int32{int32(id), int32(id + 1), int32(id + 2)}) {
-				t.Fatalf("batch row %d mixes examples: x %v, uuint8 %d, seq %v, even %v", k, x[2*k:2*k+2], b[k], seq[3*k:3*k+3], even[k])
+				t.Fatalf("batch row %d mixes examples: x %v, uint8 %d, seq %v, even %v",
+					k, x[2*k:2*k+2], b[k], seq[3*k:3*k+3], even[k])
 			}
 			ids = append(ids, id)
 		}
@@ -151,7 +152,9 @@ func TestFromTensorsLoaderSetRun(t *testing.T) {
 
 func TestFromTensorsBadInput(t *testing.T) {
 	inputs, labels := tensorSet(5)
-	short := tensors.FromValue([]float32{1, 2})
+	short := []*tensors.Tensor{tensors.FromValue([]float32{1, 2})}
+	empty := []*tensors.Tensor{tensors.FromShape(shapes.Make(dtypes.Float32, 0, 3))}
+	noop := func(_ *rand.Rand, _ []float32, _, _, _ int) {}
 	for _, c := range []struct {
 		name string
 		l    *TensorLoader
@@ -159,19 +162,20 @@ func TestFromTensorsBadInput(t *testing.T) {
 	}{
 		{"no inputs", FromTensors("a", 2, nil, labels), "no input tensor"},
 		{"batch 0", FromTensors("a", 0, inputs, labels), "batch size 0"},
-		{"first axes differ", FromTensors("a", 2, inputs, []*tensors.Tensor{short}), "label 0 has shape (Float32)[2], want 5 examples"},
+		{"first axes differ", FromTensors("a", 2, inputs, short), "label 0 has shape (Float32)[2], want 5 examples"},
 		{"scalar", FromTensors("a", 2, inputs, []*tensors.Tensor{tensors.FromValue(float32(1))}), "label 0 is a scalar"},
 		{"nil", FromTensors("a", 2, []*tensors.Tensor{nil}, labels), "input 0 is nil"},
-		{"empty", FromTensors("a", 2, []*tensors.Tensor{tensors.FromShape(shapes.Make(dtypes.Float32, 0, 3))}, nil), "holds no values"},
-		{"Normalize", FromTensors("a", 2, inputs, labels, Normalize([]float32{0}, []float32{1})), "Normalize applies to images"},
-		{"Transform", FromTensors("a", 2, inputs, labels, Transform(func(_ *rand.Rand, _ []float32, _, _, _ int) {})), "Transform"},
+		{"empty", FromTensors("a", 2, empty, nil), "holds no values"},
+		{"Normalize", FromTensors("a", 2, inputs, labels, Normalize([]float32{0}, []float32{1})), "Normalize applies"},
+		{"Transform", FromTensors("a", 2, inputs, labels, Transform(noop)), "Transform"},
 		{"Workers", FromTensors("a", 2, inputs, labels, Workers(2)), "Workers and Prefetch"},
 		{"DropLast", FromTensors("a", 8, inputs, labels, DropLast()), "DropLast with 5 examples and batch size 8"},
 	} {
 		_, _, _, err := c.l.Yield()
 		if err == nil || errors.Is(err, io.EOF) || !strings.Contains(err.Error(), c.want) ||
 			!strings.HasPrefix(err.Error(), "datasets: ") || c.l.Len() != 0 {
-			t.Errorf("%s: Yield error %v, Len %d; want a datasets: error containing %q and Len 0", c.name, err, c.l.Len(), c.want)
+			t.Errorf("%s: Yield error %v, Len %d; want a datasets: error containing %q and Len 0",
+				c.name, err, c.l.Len(), c.want)
 		}
 	}
 }

@@ -135,7 +135,8 @@ func (t *Trainer) resume(dir string) (bool, error) {
 		return false, fmt.Errorf("training: resume from %s: %w", dir, firstLine(err))
 	}
 	if names, err := h.ListCheckpoints(); err != nil || len(names) == 0 {
-		return false, fmt.Errorf("training: resume from %s: it holds no variables (is its checkpoint-*.bin file missing?)", dir)
+		return false, fmt.Errorf("training: resume from %s: it holds no variables "+
+			"(is its checkpoint-*.bin file missing?)", dir)
 	}
 	t.History, t.cosineBase = saved.History, saved.CosineBase
 	return true, nil

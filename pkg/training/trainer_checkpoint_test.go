@@ -127,7 +127,8 @@ func TestTrainerResumesFromItsCheckpoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	if steps != 2*4 || len(resumed.History) != 4 {
-		t.Fatalf("resumed run: %d steps, %d epochs; want 8 steps (epochs 3 and 4) and a history of 4", steps, len(resumed.History))
+		t.Fatalf("resumed run: %d steps, %d epochs; want 8 steps (epochs 3 and 4) and a history of 4",
+			steps, len(resumed.History))
 	}
 	for i, e := range resumed.History {
 		w := whole.History[i]
@@ -171,8 +172,8 @@ func TestTrainerCheckpointFailures(t *testing.T) {
 	})
 	tr = trainerFor(t, Checkpoint(dir), spoil)
 	err := tr.Fit(shuffledLine(), nil)
-	if err == nil || !strings.HasPrefix(err.Error(), "training: ") || !strings.Contains(err.Error(), "Save it elsewhere") ||
-		len(tr.History) != 4 {
+	if err == nil || !strings.HasPrefix(err.Error(), "training: ") ||
+		!strings.Contains(err.Error(), "Save it elsewhere") || len(tr.History) != 4 {
 		t.Fatalf("a save that fails: error %v with %d epochs; want a training: error after 4", err, len(tr.History))
 	}
 	sameVariables(t, "after a failed save", variables(t, tr.Context), variables(t, whole.Context))

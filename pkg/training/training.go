@@ -100,7 +100,8 @@ func Fit(model Model, trainSet, testSet *datasets.Dataset, opt optimizers.Interf
 		return nil, errors.New("training: Fit needs non-empty training and test sets")
 	}
 	if len(cfg.trainerOnly) > 0 {
-		return nil, fmt.Errorf("training: Fit: option %s belongs to a Trainer (Fit saves once, at the end)", cfg.trainerOnly[0])
+		return nil, fmt.Errorf("training: Fit: option %s belongs to a Trainer (Fit saves once, at the end)",
+			cfg.trainerOnly[0])
 	}
 	if cfg.batchSize <= 0 || cfg.epochs <= 0 {
 		return nil, fmt.Errorf("training: batch size %d and epochs %d must be positive", cfg.batchSize, cfg.epochs)
