@@ -8,6 +8,9 @@
 //	train, valid, err := train.Split(0.9, 1)                   // seeded train/validation split
 //	loader := datasets.NewLoader(train, 64, datasets.Shuffle(42), datasets.Normalize(datasets.MNISTMean, datasets.MNISTStd))
 //
+// Data that is not labeled images — several inputs, labels that are boxes, sequences or masks —
+// is batched from tensors in memory by FromTensors, with the same Shuffle, Epochs and DropLast.
+//
 // Layout. A Loader yields GoMLX tensors: images float32 shaped [batch, height, width, channels]
 // (channels-last, GoMLX's default for images) with values pixel/255 in [0, 1], or
 // (pixel/255 − mean[c]) / std[c] when Normalize is given; labels int32 shaped [batch, 1], the

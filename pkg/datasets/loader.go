@@ -226,6 +226,18 @@ func (l *Loader) Reset() {
 	st.yielded = false
 }
 
+// SetRun makes the next run the k-th, counting from 0, in the order Shuffle gives that run, as if
+// k runs had come before. A training.Trainer calls it before each epoch, so training resumed from
+// a checkpoint sees the data in the order an uninterrupted run would have.
+func (l *Loader) SetRun(k int) {
+	st := l.st
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.stopLocked()
+	st.pass = uint64(max(k, 0))
+	st.yielded = false
+}
+
 // Close stops the goroutine preparing batches of an unfinished pass at once, instead of when the
 // garbage collector finds the Loader unused. The Loader can still be used afterwards: the next Next
 // starts the next pass.

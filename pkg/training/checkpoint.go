@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/godl-book/godl/internal/repo"
 	"github.com/godl-book/godl/pkg/backend"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/graph"
@@ -16,6 +17,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/context/checkpoints"
+	"github.com/gomlx/gomlx/pkg/ml/train/metrics"
 )
 
 // runFile holds what a checkpoint keeps besides the weights.
@@ -35,8 +37,14 @@ type savedRun struct {
 // so a crash at any moment leaves the old checkpoint or the new one whole. A folder that holds
 // anything else is left alone, with an error.
 func (r *Run) Save(dir string) error {
+	return saveFolder(dir, r.Context, runFile, savedRun{r.Classes, r.History, r.BatchSize, r.Mean, r.Std, r.InputShape})
+}
+
+// saveFolder writes the variables of ctx, and state as JSON in the file named file, to dir the
+// way Run.Save describes.
+func saveFolder(dir string, ctx *context.Context, file string, state any) error {
 	cleanUp(dir, true)
-	if err := checkTarget(dir); err != nil {
+	if err := checkTarget(dir, file); err != nil {
 		return err
 	}
 	parent, base := filepath.Split(filepath.Clean(dir))
@@ -46,21 +54,7 @@ func (r *Run) Save(dir string) error {
 		return fmt.Errorf("training: save to %s: %w", dir, err)
 	}
 	defer os.RemoveAll(tmp) // after the swap it holds the old checkpoint, or nothing
-	h, err := checkpoints.Build(r.Context).Dir(tmp).Keep(1).Done()
-	if err != nil {
-		return fmt.Errorf("training: save to %s: %w", dir, err)
-	}
-	if err := h.Save(); err != nil {
-		return fmt.Errorf("training: save to %s: %w", dir, err)
-	}
-	data, err := json.MarshalIndent(savedRun{r.Classes, r.History, r.BatchSize, r.Mean, r.Std, r.InputShape}, "", " ")
-	if err != nil {
-		return fmt.Errorf("training: save to %s: %w", dir, err)
-	}
-	if err := os.WriteFile(filepath.Join(tmp, runFile), data, 0o644); err != nil {
-		return fmt.Errorf("training: save to %s: %w", dir, err)
-	}
-	if err := syncFolder(tmp, true); err != nil {
+	if err := writeFolder(tmp, ctx, file, state); err != nil {
 		return fmt.Errorf("training: save to %s: %w", dir, err)
 	}
 	if err := swapIn(tmp, dir); err != nil {
@@ -70,6 +64,82 @@ func (r *Run) Save(dir string) error {
 		return fmt.Errorf("training: save to %s: %w", dir, err)
 	}
 	return nil
+}
+
+// writeFolder writes the checkpoint into the new folder tmp and syncs it to disk.
+func writeFolder(tmp string, ctx *context.Context, file string, state any) error {
+	loader := ctx.Loader() // the handler attaches itself to ctx, to load from tmp: put it back
+	defer ctx.SetLoader(loader)
+	var running []*context.Variable // the metrics' running sums, named per process, not the model's
+	for v := range ctx.IterVariables() {
+		if scope := context.ScopeSeparator + metrics.Scope; v.Scope() == scope ||
+			strings.HasPrefix(v.Scope(), scope+context.ScopeSeparator) {
+			running = append(running, v)
+		}
+	}
+	h, err := checkpoints.Build(ctx).Dir(tmp).Keep(1).ExcludeVars(running...).Done()
+	if err != nil {
+		return err
+	}
+	if err := h.Save(); err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(state, "", " ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(tmp, file), data, 0o644); err != nil {
+		return err
+	}
+	return syncFolder(tmp, true)
+}
+
+// trainerFile holds what a Trainer's checkpoint keeps besides its variables.
+const trainerFile = "trainer.json"
+
+type savedTrainer struct {
+	History    []Epoch `json:"history"`
+	CosineBase float64 `json:"cosine_base,omitempty"`
+}
+
+// Save writes the Trainer's variables (weights, optimizer state, step count, random state) and
+// its History to dir, with Run.Save's atomic writer; a Trainer with Checkpoint(dir) resumes from
+// it.
+func (t *Trainer) Save(dir string) error {
+	return saveFolder(dir, t.Context, trainerFile, savedTrainer{t.History, t.cosineBase})
+}
+
+// resume loads the Trainer's checkpoint in dir into its context, if there is one; it fails when
+// dir holds something else or cannot take a checkpoint.
+func (t *Trainer) resume(dir string) (bool, error) {
+	cleanUp(dir, false)
+	if err := checkTarget(dir, trainerFile); err != nil {
+		return false, err
+	}
+	path := filepath.Join(dir, trainerFile)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil // no checkpoint yet
+	}
+	if err != nil {
+		return false, fmt.Errorf("training: resume: %w", err)
+	}
+	var saved savedTrainer
+	if err := json.Unmarshal(data, &saved); err != nil {
+		return false, fmt.Errorf("training: resume from %s: %w", path, err)
+	}
+	loader := t.Context.Loader()
+	defer t.Context.SetLoader(loader)
+	h, err := checkpoints.Build(t.Context).Dir(dir).Immediate().Done()
+	if err != nil {
+		return false, fmt.Errorf("training: resume from %s: %w", dir, firstLine(err))
+	}
+	if names, err := h.ListCheckpoints(); err != nil || len(names) == 0 {
+		return false, fmt.Errorf("training: resume from %s: it holds no variables "+
+			"(is its checkpoint-*.bin file missing?)", dir)
+	}
+	t.History, t.cosineBase = saved.History, saved.CosineBase
+	return true, nil
 }
 
 // savingSuffix marks the folder a Save writes before swapping it in; a killed Save leaves one.
@@ -100,9 +170,9 @@ func syncPath(path string) error {
 	return f.Sync()
 }
 
-// checkTarget makes sure dir can take a checkpoint: it is absent, empty or holds one, and its
-// parent folder can be written.
-func checkTarget(dir string) error {
+// checkTarget makes sure dir can take a checkpoint: it is absent, empty or holds one (a file
+// named file), and its parent folder can be written.
+func checkTarget(dir, file string) error {
 	if dir == "" {
 		return errors.New("training: checkpoint folder is \"\"")
 	}
@@ -112,14 +182,14 @@ func checkTarget(dir string) error {
 	case err != nil:
 		return fmt.Errorf("training: checkpoint folder: %w", err)
 	case len(entries) > 0:
-		if _, err := os.Stat(filepath.Join(dir, runFile)); err != nil {
+		if _, err := os.Stat(filepath.Join(dir, file)); err != nil {
 			what := "other files"
 			for _, e := range entries {
 				if strings.HasPrefix(e.Name(), "checkpoint-") {
 					what = "an incomplete checkpoint (an older godl's Save was interrupted): remove it"
 				}
 			}
-			return fmt.Errorf("training: checkpoint folder %s holds no %s but %s; choose another folder", dir, runFile, what)
+			return fmt.Errorf("training: checkpoint folder %s holds no %s but %s; choose another folder", dir, file, what)
 		}
 	}
 	parent := filepath.Dir(filepath.Clean(dir))
@@ -209,7 +279,7 @@ func firstLine(err error) error {
 // Dir returns the folder for the checkpoint called name: build/checkpoints/name in the godl
 // repository (where `make clean` removes it), or under the user's cache folder outside it.
 func Dir(name string) string {
-	if root := backend.RepoRoot(); root != "" {
+	if root := repo.Root(); root != "" {
 		return filepath.Join(root, "build", "checkpoints", name)
 	}
 	base, err := os.UserCacheDir()

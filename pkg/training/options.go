@@ -19,7 +19,9 @@ type config struct {
 	cosineDecay       bool
 	ctx               *context.Context
 	backend           backends.Backend
+	saveEvery         int
 	fitOnly           []string // options given that only Fit takes, for NewTrainer's error
+	trainerOnly       []string // options given that only a Trainer takes, for Fit's error
 }
 
 func newConfig(opts []Option) *config {
@@ -47,10 +49,15 @@ func Normalize(mean, std []float32) Option {
 	return func(c *config) { c.mean, c.std, c.fitOnly = mean, std, append(c.fitOnly, "Normalize") }
 }
 
-// Checkpoint makes Fit save the trained model and its history to dir when training ends (see
-// Load). Fit checks before training that dir can take the checkpoint.
-func Checkpoint(dir string) Option {
-	return func(c *config) { c.checkpoint, c.fitOnly = dir, append(c.fitOnly, "Checkpoint") }
+// Checkpoint makes Fit save to dir when training ends (see Load for Fit's, and Trainer.Fit for
+// a Trainer's, which also resumes from it). Both check before training that dir can take the
+// checkpoint; when the save fails they keep the trained model and return it with the error.
+func Checkpoint(dir string) Option { return func(c *config) { c.checkpoint = dir } }
+
+// SaveEvery makes a Trainer with Checkpoint also save after every n epochs, so a long run that
+// is killed loses at most n epochs.
+func SaveEvery(n int) Option {
+	return func(c *config) { c.saveEvery, c.trainerOnly = n, append(c.trainerOnly, "SaveEvery") }
 }
 
 // NoProgress hides the progress bar and the per-epoch lines (for tests and benchmarks).

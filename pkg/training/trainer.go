@@ -53,13 +53,15 @@ type Trainer struct {
 	cfg        *config
 	gomlx      *train.Trainer
 	afterEpoch func(*Epoch) error // Fit's evaluation with a confusion matrix, before the epoch is recorded
+	started    bool               // whether Fit was called: only the first one resumes
+	cosineBase float64            // the learning rate CosineDecay starts from, read at the first step
 }
 
 // NewTrainer prepares to train task with opt. WithContext gives it the caller's context (its
 // hyperparameters, e.g. optimizers.ParamLearningRate, and any variables already set are used;
 // default a new one) and WithBackend its backend (default backend.Default()); Epochs, Seed,
-// OnStep, OnEpoch, CosineDecay and NoProgress apply to Fit. BatchSize, Normalize and
-// Checkpoint belong to the classification Fit and are refused here: the loaders fix the batch.
+// OnStep, OnEpoch, CosineDecay, NoProgress, Checkpoint and SaveEvery apply to Fit. BatchSize
+// and Normalize belong to the classification Fit and are refused here: the loaders fix the batch.
 func NewTrainer(task Task, opt optimizers.Interface, opts ...Option) (*Trainer, error) {
 	cfg := newConfig(opts)
 	if len(cfg.fitOnly) > 0 {
@@ -79,6 +81,8 @@ func newTrainer(task Task, opt optimizers.Interface, cfg *config) (*Trainer, err
 		return nil, errors.New("training: no optimizer")
 	case cfg.epochs <= 0:
 		return nil, fmt.Errorf("training: Epochs(%d), want ≥ 1", cfg.epochs)
+	case cfg.saveEvery < 0 || cfg.saveEvery > 0 && cfg.checkpoint == "":
+		return nil, fmt.Errorf("training: SaveEvery(%d) needs n ≥ 1 and a Checkpoint folder", cfg.saveEvery)
 	}
 	seen := map[string]bool{"loss": true}
 	for _, m := range task.Metrics {
@@ -122,12 +126,24 @@ func newTrainer(task Task, opt optimizers.Interface, cfg *config) (*Trainer, err
 const trainMetricsSkipped = 3
 
 // Fit trains for the configured epochs, an epoch being one pass over trainData (until it
-// yields io.EOF; Fit resets it before each), and evaluates on testData after each epoch when
-// it is not nil. It appends every epoch to History and returns the error that stopped it;
-// calling it again trains further from the weights reached.
+// yields io.EOF), and evaluates on testData after each epoch when it is not nil. Before epoch e
+// it calls trainData.SetRun(e-1) when trainData has that method (datasets' loaders do: the data
+// order then depends only on the epoch), else Reset. It appends every epoch to History and
+// returns the error that stopped it; calling it again trains further from the weights reached.
+//
+// With Checkpoint(dir), the first Fit checks dir before training and, when dir holds a Trainer's
+// checkpoint, resumes from it: weights, optimizer state, step count, random state and History
+// come back, and Fit trains only the epochs left to reach Epochs, so a killed run started again
+// with the same options continues where its last checkpoint was. Fit saves to dir at the end,
+// and every n epochs with SaveEvery(n), with Run.Save's atomic writer; when a save fails it
+// stops with the error and the trained state stays in the Trainer (Save it elsewhere).
 func (t *Trainer) Fit(trainData, testData train.Dataset) error {
 	if trainData == nil {
 		return errors.New("training: Fit needs training data")
+	}
+	first, last, scheduleFirst, resumed, err := t.epochRange()
+	if err != nil {
+		return err
 	}
 	stepsPerEpoch := 0
 	if sized, ok := trainData.(interface{ Len() int }); ok {
@@ -137,17 +153,21 @@ func (t *Trainer) Fit(trainData, testData train.Dataset) error {
 		return fmt.Errorf("training: CosineDecay needs the number of steps: %s has no Len() or is empty", trainData.Name())
 	}
 	var bar *progress
-	if t.cfg.progress {
-		bar = newProgress(t.cfg.epochs*stepsPerEpoch, t.cfg.epochs)
+	if t.cfg.progress && first <= last {
+		bar = newProgress((last-first+1)*stepsPerEpoch, last)
 	}
-	schedule := cosine{total: t.cfg.epochs * stepsPerEpoch}
+	schedule := cosine{total: (last - scheduleFirst + 1) * stepsPerEpoch, base: t.cosineBase}
 	finalize := true // free each batch after its step, unless the data set keeps its tensors
 	if owner, ok := trainData.(train.DatasetCustomOwnership); ok {
 		finalize = owner.IsOwnershipTransferred()
 	}
-	step := 0
-	for epoch := 1; epoch <= t.cfg.epochs; epoch++ {
-		trainData.Reset()
+	step, barStep := (first-scheduleFirst)*stepsPerEpoch, 0
+	for epoch := first; epoch <= last; epoch++ {
+		if runs, ok := trainData.(interface{ SetRun(int) }); ok {
+			runs.SetRun(epoch - 1)
+		} else {
+			trainData.Reset()
+		}
 		start := time.Now()
 		sums := make([]float64, 1+len(t.Task.Metrics)) // loss, then the metrics
 		steps, examples := 0, 0
@@ -161,6 +181,9 @@ func (t *Trainer) Fit(trainData, testData train.Dataset) error {
 			}
 			examples += batchSize(inputs)
 			values, err := t.step(spec, inputs, labels, finalize)
+			if err != nil && resumed && barStep == 0 {
+				return fmt.Errorf("%w (was the checkpoint in %s saved by this Task's network?)", err, t.cfg.checkpoint)
+			}
 			if err != nil {
 				return err
 			}
@@ -169,8 +192,9 @@ func (t *Trainer) Fit(trainData, testData train.Dataset) error {
 			}
 			steps++
 			step++
+			barStep++
 			if bar != nil {
-				bar.step(step, values[0])
+				bar.step(barStep, values[0])
 			}
 			for _, fn := range t.cfg.onStep {
 				fn(step, values[0])
@@ -179,6 +203,7 @@ func (t *Trainer) Fit(trainData, testData train.Dataset) error {
 				if err := schedule.next(t.Context, step); err != nil {
 					return err
 				}
+				t.cosineBase = schedule.base
 			}
 		}
 		if steps == 0 {
@@ -215,8 +240,34 @@ func (t *Trainer) Fit(trainData, testData train.Dataset) error {
 		for _, fn := range t.cfg.onEpoch {
 			fn(e)
 		}
+		if dir := t.cfg.checkpoint; dir != "" && (epoch == last || t.cfg.saveEvery > 0 && epoch%t.cfg.saveEvery == 0) {
+			if err := t.Save(dir); err != nil {
+				return fmt.Errorf("%w (the model trained for %d epochs is still in the Trainer: Save it elsewhere)", err, epoch)
+			}
+		}
 	}
 	return nil
+}
+
+// epochRange returns the epochs this Fit trains, first to last (none when first > last), the
+// epoch its learning rate schedule starts from (the first of the run a resumed Fit continues),
+// and whether it resumed from the checkpoint.
+func (t *Trainer) epochRange() (first, last, scheduleFirst int, resumed bool, err error) {
+	if dir := t.cfg.checkpoint; dir != "" {
+		if !t.started {
+			if resumed, err = t.resume(dir); err != nil {
+				return 0, 0, 0, false, err
+			}
+		} else if err := checkTarget(dir, trainerFile); err != nil {
+			return 0, 0, 0, false, err
+		}
+	}
+	t.started = true
+	first, last, scheduleFirst = len(t.History)+1, len(t.History)+t.cfg.epochs, len(t.History)+1
+	if resumed {
+		last, scheduleFirst = t.cfg.epochs, 1
+	}
+	return first, last, scheduleFirst, resumed, nil
 }
 
 // step trains on one batch and returns its loss and metrics. The data set's spec (GoMLX's key

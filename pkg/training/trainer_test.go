@@ -1,7 +1,6 @@
 package training
 
 import (
-	"io"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -18,44 +17,16 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
 )
 
-// memData is a train.Dataset of batches held in memory, each with any number of inputs and
-// labels (Go slices, turned into fresh tensors on every Yield): one pass, then io.EOF.
-type memData struct {
-	inputs, labels [][]any // [batch][tensor]
-	next           int
-}
-
-func (d *memData) Name() string { return "mem" }
-func (d *memData) Len() int     { return len(d.inputs) }
-func (d *memData) Reset()       { d.next = 0 }
-func (d *memData) Yield() (any, []*tensors.Tensor, []*tensors.Tensor, error) {
-	if d.next == len(d.inputs) {
-		return nil, nil, nil, io.EOF
-	}
-	toTensors := func(vs []any) []*tensors.Tensor {
-		ts := make([]*tensors.Tensor, len(vs))
-		for i, v := range vs {
-			ts[i] = tensors.FromAnyValue(v)
-		}
-		return ts
-	}
-	d.next++
-	return nil, toTensors(d.inputs[d.next-1]), toTensors(d.labels[d.next-1]), nil
-}
-
-// line gives batches of x in [-1, 1] labelled y = 3x + 1.
-func line(batches, size int, seed uint64) *memData {
+// line gives batches of x in [-1, 1] labelled y = 3x + 1, in order.
+func line(batches, size int, seed uint64, opts ...datasets.LoaderOption) *datasets.TensorLoader {
 	rng := rand.New(rand.NewPCG(seed, 1))
-	d := &memData{}
-	for range batches {
-		x, y := make([][]float32, size), make([][]float32, size)
-		for i := range size {
-			v := 2*rng.Float32() - 1
-			x[i], y[i] = []float32{v}, []float32{3*v + 1}
-		}
-		d.inputs, d.labels = append(d.inputs, []any{x}), append(d.labels, []any{y})
+	x, y := make([][]float32, batches*size), make([][]float32, batches*size)
+	for i := range x {
+		v := 2*rng.Float32() - 1
+		x[i], y[i] = []float32{v}, []float32{3*v + 1}
 	}
-	return d
+	return datasets.FromTensors("line", size, []*tensors.Tensor{tensors.FromValue(x)},
+		[]*tensors.Tensor{tensors.FromValue(y)}, opts...)
 }
 
 // affine is y = x·w + b with w and b in scope "affine".
@@ -111,24 +82,22 @@ func TestTrainerRegression(t *testing.T) {
 }
 
 // twoHeads gives batches of two inputs a, b in [-1, 1], labelled a+b and a > b.
-func twoHeads(batches, size int, seed uint64) *memData {
+func twoHeads(batches, size int, seed uint64) *datasets.TensorLoader {
 	rng := rand.New(rand.NewPCG(seed, 2))
-	d := &memData{}
-	for range batches {
-		a, b, sum := make([][]float32, size), make([][]float32, size), make([][]float32, size)
-		greater := make([][]int32, size)
-		for i := range size {
-			x, y := 2*rng.Float32()-1, 2*rng.Float32()-1
-			a[i], b[i], sum[i] = []float32{x}, []float32{y}, []float32{x + y}
-			if x > y {
-				greater[i] = []int32{1}
-			} else {
-				greater[i] = []int32{0}
-			}
+	n := batches * size
+	a, b, sum := make([][]float32, n), make([][]float32, n), make([][]float32, n)
+	greater := make([][]int32, n)
+	for i := range n {
+		x, y := 2*rng.Float32()-1, 2*rng.Float32()-1
+		a[i], b[i], sum[i] = []float32{x}, []float32{y}, []float32{x + y}
+		if x > y {
+			greater[i] = []int32{1}
+		} else {
+			greater[i] = []int32{0}
 		}
-		d.inputs, d.labels = append(d.inputs, []any{a, b}), append(d.labels, []any{sum, greater})
 	}
-	return d
+	return datasets.FromTensors("two-heads", size, []*tensors.Tensor{tensors.FromValue(a), tensors.FromValue(b)},
+		[]*tensors.Tensor{tensors.FromValue(sum), tensors.FromValue(greater)})
 }
 
 // (b) Two inputs, two outputs (a regression and a classification head), a summed loss and two
@@ -249,6 +218,10 @@ func TestTrainerRejectsBadSetups(t *testing.T) {
 		"no optimizer":    func() (*Trainer, error) { return NewTrainer(mseTask(), nil) },
 		"zero epochs":     func() (*Trainer, error) { return NewTrainer(mseTask(), adam, Epochs(0)) },
 		"Fit's BatchSize": func() (*Trainer, error) { return NewTrainer(mseTask(), adam, BatchSize(8)) },
+		"SaveEvery alone": func() (*Trainer, error) { return NewTrainer(mseTask(), adam, SaveEvery(2)) },
+		"SaveEvery(-1)": func() (*Trainer, error) {
+			return NewTrainer(mseTask(), adam, SaveEvery(-1), Checkpoint(t.TempDir()))
+		},
 		"repeated metric": func() (*Trainer, error) {
 			task := mseTask()
 			task.Metrics = []Metric{metric, metric}
@@ -268,7 +241,7 @@ func TestTrainerRejectsBadSetups(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := tr.Fit(&memData{}, nil); err == nil {
+	if err := tr.Fit(datasets.FromTensors("empty", 1, nil, nil), nil); err == nil {
 		t.Error("Fit with CosineDecay on an empty data set succeeded, want an error")
 	}
 }

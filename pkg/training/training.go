@@ -11,7 +11,10 @@
 // Fit is a layer over Trainer, which trains any Task — a Network of several inputs and outputs,
 // any loss (losses.ForTrainer), several metrics — on any train.Dataset, in the caller's context
 // (WithContext) on the caller's backend (WithBackend): detection, siamese networks, CTC and
-// segmentation train with it, so no chapter writes its own loop.
+// segmentation train with it, so no chapter writes its own loop. datasets.FromTensors batches
+// such data from tensors in memory. With Checkpoint (and SaveEvery) a Trainer saves as it goes
+// and resumes from its folder, so a cmd/ program that trains for hours can be killed and
+// started again.
 package training
 
 import (
@@ -96,15 +99,21 @@ func Fit(model Model, trainSet, testSet *datasets.Dataset, opt optimizers.Interf
 	if trainSet == nil || testSet == nil || trainSet.Len() == 0 || testSet.Len() == 0 {
 		return nil, errors.New("training: Fit needs non-empty training and test sets")
 	}
+	if len(cfg.trainerOnly) > 0 {
+		return nil, fmt.Errorf("training: Fit: option %s belongs to a Trainer (Fit saves once, at the end)",
+			cfg.trainerOnly[0])
+	}
 	if cfg.batchSize <= 0 || cfg.epochs <= 0 {
 		return nil, fmt.Errorf("training: batch size %d and epochs %d must be positive", cfg.batchSize, cfg.epochs)
 	}
 	if cfg.checkpoint != "" {
-		if err := checkTarget(cfg.checkpoint); err != nil {
+		if err := checkTarget(cfg.checkpoint, runFile); err != nil {
 			return nil, err
 		}
 	}
-	t, err := newTrainer(Classification(model), opt, cfg)
+	inner := *cfg
+	inner.checkpoint = "" // Fit saves a Run, which Load reads, not the Trainer's checkpoint
+	t, err := newTrainer(Classification(model), opt, &inner)
 	if err != nil {
 		return nil, err
 	}
