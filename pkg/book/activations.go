@@ -126,6 +126,15 @@ func StudyDepth(act activations.Activation, depth, width, probeSize int, train, 
 	return s, nil
 }
 
+// DepthStudyPath is where chapter 07 keeps the study of the named activation, under
+// training.Dir.
+func DepthStudyPath(activation string) string {
+	return training.Dir(filepath.Join("07-activations", activation+".json"))
+}
+
+// TestAccuracy is the test accuracy after the last epoch.
+func (s *DepthStudy) TestAccuracy() float64 { return s.History[len(s.History)-1].TestAccuracy }
+
 // Save writes the study as JSON to path, creating its folder: a later notebook cell (a new
 // process under GoNB) reads it back with LoadDepthStudy.
 func (s *DepthStudy) Save(path string) error {

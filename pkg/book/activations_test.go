@@ -80,6 +80,12 @@ func TestStudyDepth(t *testing.T) {
 	if !(s.InitNorms[0] < 1e-2*s.InitNorms[6]) {
 		t.Errorf("sigmoid norms at init %v: want the first < 1%% of the last", s.InitNorms)
 	}
+	if s.TestAccuracy() != s.History[1].TestAccuracy {
+		t.Errorf("TestAccuracy %v, want the last epoch's %v", s.TestAccuracy(), s.History[1].TestAccuracy)
+	}
+	if p := DepthStudyPath("ReLU"); !strings.HasSuffix(p, filepath.Join("07-activations", "ReLU.json")) {
+		t.Errorf("DepthStudyPath(ReLU) = %s", p)
+	}
 	path := filepath.Join(t.TempDir(), "sub", "study.json")
 	if err := s.Save(path); err != nil {
 		t.Fatal(err)
