@@ -82,8 +82,8 @@ type DepthStudy struct {
 }
 
 // StudyDepth builds models.DeepMLP(10, depth, width, act), measures its weight-gradient norms on
-// the first probeSize training examples at initialization (a context seeded as training.Fit
-// seeds its own), trains it with training.Fit and opts, and measures them again on the same
+// the first probeSize training examples at initialization (a context seeded with 42, as
+// training.Fit seeds its own by default), trains it with training.Fit and opts, and measures them again on the same
 // batch.
 func StudyDepth(act activations.Activation, depth, width, probeSize int, train, test *datasets.Dataset,
 	opt optimizers.Interface, opts ...training.Option) (*DepthStudy, error) {
@@ -114,7 +114,7 @@ func StudyDepth(act activations.Activation, depth, width, probeSize int, train, 
 	if s.InitNorms, err = weightNorms(fresh); err != nil {
 		return nil, err
 	}
-	opts = append(opts, training.OnStep(func(_ int, loss float64) { s.StepLoss = append(s.StepLoss, loss) }))
+	opts = append(opts[:len(opts):len(opts)], training.OnStep(func(_ int, loss float64) { s.StepLoss = append(s.StepLoss, loss) }))
 	run, err := training.Fit(model, train, test, opt, opts...)
 	if err != nil {
 		return nil, err
