@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -94,7 +95,7 @@ func TestStudyDepth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if back.Params != s.Params || back.InitNorms[3] != s.InitNorms[3] || back.History[1] != s.History[1] {
+	if back.Params != s.Params || back.InitNorms[3] != s.InitNorms[3] || !reflect.DeepEqual(back.History[1], s.History[1]) {
 		t.Errorf("round trip changed the study: %+v, want %+v", back, s)
 	}
 	if _, err := GradNormFigure(s, back).SVG(); err != nil {
