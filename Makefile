@@ -10,7 +10,8 @@ APT_PACKAGES := dataset-fashion-mnist fonts-wqy-zenhei chromium
 GO_TOOLS := github.com/janpfeifer/gonb golang.org/x/tools/cmd/goimports golang.org/x/tools/gopls
 KERNEL_JSON := $(HOME)/.local/share/jupyter/kernels/gonb/kernel.json
 
-.PHONY: setup kernel apt-packages test test-go test-tools notebooks lint-notebooks clean-notebooks lab book bench clean
+.PHONY: setup kernel apt-packages test test-go test-tools notebooks lint-notebooks clean-notebooks lab book \
+	plan plan-refresh bench clean
 
 ## setup: everything the book needs: Debian packages, Go modules and tools, the GoNB kernel,
 ## the Python venv (JupyterLab, nbclient, Sphinx) and the XLA CPU plugin. Idempotent.
@@ -68,11 +69,21 @@ clean-notebooks:
 
 ## lab: JupyterLab with the GoNB kernel, on the notebooks.
 lab:
-	$(PY) -m jupyter lab --notebook-dir=notebooks
+	$(PY) -m jupyter lab --notebook-dir=notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 ## book: the static HTML site in build/site, from the executed notebooks in build/executed.
 book:
 	$(PY) tools/site/build.py
+
+## plan: check that book/plan.md, book/chapters.yml and README.md's chapter table agree.
+plan:
+	$(PY) tools/site/plan.py
+
+## plan-refresh: copy a newer plan in (PLAN=path, default ../shared/BOOK_PLAN.md) and rewrite
+## README.md's table; edit book/chapters.yml by hand if the chapters changed.
+PLAN ?= ../shared/BOOK_PLAN.md
+plan-refresh:
+	$(PY) tools/site/plan.py --refresh "$(PLAN)" --write
 
 ## bench: LeNet-5 training throughput and a 1024³ matmul on every available backend, and in
 ## PyTorch on CPU when Debian's python3-torch is installed.

@@ -42,6 +42,7 @@ def _load(name: str, path: Path):
 
 build = _load("godl_site_build", HERE / "build.py")
 samples = _load("godl_site_samples", HERE / "samples.py")
+plan = _load("godl_site_plan", HERE / "plan.py")
 
 CHROMIUM = (
     os.environ.get("CHROMIUM")
@@ -232,26 +233,6 @@ def site(request) -> Site:
     return request.getfixturevalue(f"{request.param}_site")
 
 
-def book_plan_chapters() -> list[tuple[str, str, str]] | None:
-    """(part, number, title) rows of BOOK_PLAN.md's table, if the plan can be found."""
-    candidates = [os.environ.get("GODL_BOOK_PLAN", ""), REPO / "BOOK_PLAN.md",
-                  REPO / "shared" / "BOOK_PLAN.md", REPO / "docs" / "BOOK_PLAN.md",
-                  REPO.parent / "shared" / "BOOK_PLAN.md"]
-    plan = next((Path(c) for c in candidates if c and Path(c).is_file()), None)
-    if plan is None:
-        return None
-    rows, part = [], None
-    for line in plan.read_text(encoding="utf-8").splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) < 2:
-            continue
-        if m := re.fullmatch(r"\*\*([IVX]+|A)\*\*", cells[0]):
-            part = m[1]
-        elif re.fullmatch(r"\d\d|A\d", cells[0]) and part:
-            rows.append((part, cells[0], cells[1]))
-    return rows
-
-
 def yml_chapters() -> list:
     return build.load_chapters(REPO / "book" / "chapters.yml")
 
@@ -273,12 +254,35 @@ def resolve(page: Path, href: str) -> Path:
 
 # --- tests that need no browser --------------------------------------------------------------
 
-def test_chapters_yml_follows_book_plan():
-    plan = book_plan_chapters()
-    assert plan is not None, "BOOK_PLAN.md not found in ../shared (set GODL_BOOK_PLAN to its path)"
+def test_chapters_yml_follows_the_plan_in_the_repository():
     ours = [(c.part, c.number, c.title.lower()) for c in yml_chapters()]
-    theirs = [(p, n, t.lower()) for p, n, t in plan]
-    assert ours == theirs
+    theirs = [(p, n, t.lower()) for p, n, t in plan.plan_rows()]
+    assert ours == theirs, "book/chapters.yml and book/plan.md disagree"
+
+
+def test_readme_chapter_table_follows_chapters_yml():
+    assert plan.differences() == []
+    table = (REPO / "README.md").read_text(encoding="utf-8")
+    for c in yml_chapters():
+        assert f"| {c.number} | {c.title} |" in table, c.number
+
+
+def test_plan_check_names_what_differs(tmp_path, monkeypatch):
+    changed = tmp_path / "plan.md"
+    changed.write_text(plan.PLAN.read_text(encoding="utf-8").replace("| 07 | activations",
+                                                                     "| 07 | activation maps"))
+    monkeypatch.setattr(plan, "PLAN", changed)
+    assert any("'07', 'activation maps" in d for d in plan.differences())
+    changed.write_text("# no table\n")
+    with pytest.raises(SystemExit, match="no chapter table"):
+        plan.plan_rows(changed)
+
+
+def test_site_index_lists_chapters_yml():
+    chapters = yml_chapters()
+    index = build.chapter_index(chapters)
+    for c in chapters:
+        assert f"[{c.number}]{{.godl-num}} [{c.title}]" in index, c.number
 
 
 def test_chapters_yml_is_complete_and_ordered():
