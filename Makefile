@@ -56,9 +56,15 @@ test-go:
 test-tools:
 	$(PY) -m pytest -q tools/nbharness tools/kernel_env_test.py
 
-## notebooks: run all notebooks in full mode (NB=01 for one; QUICK=1 for quick mode).
+## notebooks: run all notebooks in full mode into build/full/, the cache `make book` shows; a
+## notebook whose copy there is current (same notebook and library code) is not run again.
+## NB=01 for one; QUICK=1 for quick mode, into build/executed/ as `make test` does.
 notebooks:
-	GODL_QUICK=$(QUICK) $(PY) tools/nbharness/run_notebooks.py --nb "$(NB)" --out build/executed
+ifeq ($(QUICK),)
+	GODL_QUICK= $(PY) tools/nbharness/run_notebooks.py --nb "$(NB)" --out build/full --skip-current
+else
+	GODL_QUICK=1 $(PY) tools/nbharness/run_notebooks.py --nb "$(NB)" --out build/executed
+endif
 
 lint-notebooks:
 	$(PY) tools/nbharness/run_notebooks.py --lint-only
