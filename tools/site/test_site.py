@@ -42,7 +42,7 @@ def _load(name: str, path: Path):
 
 build = _load("godl_site_build", HERE / "build.py")
 samples = _load("godl_site_samples", HERE / "samples.py")
-plan = _load("godl_site_plan", HERE / "plan.py")
+plan_module = _load("godl_site_plan", HERE / "plan.py")
 
 CHROMIUM = (
     os.environ.get("CHROMIUM")
@@ -258,12 +258,12 @@ def resolve(page: Path, href: str) -> Path:
 
 def test_chapters_yml_follows_the_plan_in_the_repository():
     ours = [(c.part, c.number, c.title.lower()) for c in yml_chapters()]
-    theirs = [(p, n, t.lower()) for p, n, t in plan.plan_rows()]
+    theirs = [(p, n, t.lower()) for p, n, t in plan_module.plan_rows()]
     assert ours == theirs, "book/chapters.yml and book/plan.md disagree"
 
 
 def test_readme_chapter_table_follows_chapters_yml():
-    assert plan.differences() == []
+    assert plan_module.differences() == []
     table = (REPO / "README.md").read_text(encoding="utf-8")
     for c in yml_chapters():
         assert f"| {c.number} | {c.title} |" in table, c.number
@@ -271,13 +271,13 @@ def test_readme_chapter_table_follows_chapters_yml():
 
 def test_plan_check_names_what_differs(tmp_path, monkeypatch):
     changed = tmp_path / "plan.md"
-    changed.write_text(plan.PLAN.read_text(encoding="utf-8").replace("| 07 | activations",
+    changed.write_text(plan_module.PLAN.read_text(encoding="utf-8").replace("| 07 | activations",
                                                                      "| 07 | activation maps"))
-    monkeypatch.setattr(plan, "PLAN", changed)
-    assert any("'07', 'activation maps" in d for d in plan.differences())
+    monkeypatch.setattr(plan_module, "PLAN", changed)
+    assert any("'07', 'activation maps" in d for d in plan_module.differences())
     changed.write_text("# no table\n")
     with pytest.raises(SystemExit, match="no chapter table"):
-        plan.plan_rows(changed)
+        plan_module.plan_rows(changed)
 
 
 def test_site_index_lists_chapters_yml():
@@ -352,7 +352,7 @@ def test_choose_takes_full_copies_only_while_current(tmp_path):
 def test_front_page_lists_every_chapter(site):
     index = dom(site.index)
     items = chapter_items(index)
-    plan = book_plan_chapters() or [(c.part, c.number, c.title) for c in yml_chapters()]
+    plan = plan_module.plan_rows()
     assert len(plan) == 32
     existing = {c.number for c in site.chapters}
     for part, number, title in plan:
