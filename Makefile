@@ -6,12 +6,14 @@ export PATH := $(CURDIR)/.bin:$(PATH)
 VENV := .venv
 PY := $(VENV)/bin/python
 NB ?=
-APT_PACKAGES := dataset-fashion-mnist fonts-wqy-zenhei chromium
+APT_PACKAGES := dataset-fashion-mnist fonts-wqy-zenhei
+# Only the site's tests need these; the workshop image leaves them out (Dockerfile's TEST_TOOLS).
+APT_TEST_PACKAGES := chromium
 GO_TOOLS := github.com/janpfeifer/gonb golang.org/x/tools/cmd/goimports golang.org/x/tools/gopls
 KERNEL_JSON := $(HOME)/.local/share/jupyter/kernels/gonb/kernel.json
 
 .PHONY: setup kernel apt-packages test test-go test-tools notebooks lint-notebooks clean-notebooks lab book \
-	plan plan-refresh bench clean
+	plan plan-refresh prebuild bench clean
 
 ## setup: everything the book needs: Debian packages, Go modules and tools, the GoNB kernel,
 ## the Python venv (JupyterLab, nbclient, Sphinx) and the XLA CPU plugin. Idempotent.
@@ -20,7 +22,7 @@ setup: apt-packages .bin/gonb $(VENV)/.installed kernel
 	@echo "setup done: $$(go run ./cmd/backend 2>&1 | tail -n 1)"
 
 apt-packages:
-	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@missing=$$(for p in $(APT_PACKAGES) $(APT_TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages: $$missing"; \
 	  sudo=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -72,6 +74,12 @@ lint-notebooks:
 ## clean-notebooks: strip outputs from the committed notebooks (they are committed clean).
 clean-notebooks:
 	$(PY) -m jupyter nbconvert --clear-output --inplace notebooks/*.ipynb
+
+## prebuild: compile the library and the packages the notebooks import into Go's build cache,
+## so that a notebook's first cell does not (the workshop image runs it).
+prebuild:
+	go build ./... github.com/janpfeifer/must github.com/janpfeifer/gonb/gonbui \
+	  github.com/gomlx/gomlx/pkg/ml/train/...
 
 ## lab: JupyterLab with the GoNB kernel, on the notebooks.
 lab:
