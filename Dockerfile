@@ -37,17 +37,17 @@ WORKDIR /opt/godl
 ENV PATH=/opt/godl/.venv/bin:/opt/godl/.bin:$PATH
 
 # Dependencies first (Go tools, Go modules, the Python venv), so that editing a notebook or the
-# library does not redo them.
+# library does not redo them. The build cache of the Go tools is not needed once they are built.
+ENV PIP_NO_CACHE_DIR=1
 COPY --chown=godl:godl Makefile go.mod go.sum requirements.txt requirements-pjrt.txt ./
-RUN make .bin/gonb .venv/.installed && go mod download
+RUN make .bin/gonb .venv/.installed && go mod download && go clean -cache
 
 COPY --chown=godl:godl . .
 # The Debian packages are in already, so `make setup` needs no root. `make prebuild` compiles the
 # library and what the notebooks import into the Go build cache, so the first notebook cell
 # does not compile GoMLX from scratch.
 RUN make setup APT_TEST_PACKAGES="${TEST_TOOLS}" \
- && make prebuild \
- && rm -rf /home/godl/.cache/pip
+ && make prebuild
 
 EXPOSE 8888
 ENTRYPOINT ["/opt/godl/docker/entrypoint.sh"]
