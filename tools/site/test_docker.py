@@ -346,3 +346,11 @@ def test_entrypoint_starts_jupyterlab_on_the_notebooks(tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+def test_make_lab_allows_root_only_as_root():
+    """JupyterLab refuses to run as root without --allow-root (a container, a cloud VM)."""
+    r = subprocess.run(["make", "-s", "lab", "PY=echo"], cwd=REPO, capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert ("--allow-root" in r.stdout.split()) == (os.getuid() == 0), r.stdout
