@@ -6,11 +6,14 @@ export PATH := $(CURDIR)/.bin:$(PATH)
 VENV := .venv
 PY := $(VENV)/bin/python
 NB ?=
-APT_PACKAGES := dataset-fashion-mnist fonts-wqy-zenhei chromium
+APT_PACKAGES := dataset-fashion-mnist fonts-wqy-zenhei
+# Only the site's tests need these; the workshop image leaves them out (Dockerfile's TEST_TOOLS).
+APT_TEST_PACKAGES := chromium
 GO_TOOLS := github.com/janpfeifer/gonb golang.org/x/tools/cmd/goimports golang.org/x/tools/gopls
 KERNEL_JSON := $(HOME)/.local/share/jupyter/kernels/gonb/kernel.json
 
-.PHONY: setup kernel apt-packages test test-go test-tools notebooks lint-notebooks clean-notebooks lab book bench clean
+.PHONY: setup kernel apt-packages test test-go test-tools notebooks lint-notebooks clean-notebooks lab book \
+	plan plan-refresh prebuild bench clean
 
 ## setup: everything the book needs: Debian packages, Go modules and tools, the GoNB kernel,
 ## the Python venv (JupyterLab, nbclient, Sphinx) and the XLA CPU plugin. Idempotent.
@@ -19,7 +22,7 @@ setup: apt-packages .bin/gonb $(VENV)/.installed kernel
 	@echo "setup done: $$(go run ./cmd/backend 2>&1 | tail -n 1)"
 
 apt-packages:
-	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@missing=$$(for p in $(APT_PACKAGES) $(APT_TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages: $$missing"; \
 	  sudo=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -55,9 +58,15 @@ test-go:
 test-tools:
 	$(PY) -m pytest -q tools/nbharness tools/kernel_env_test.py
 
-## notebooks: run all notebooks in full mode (NB=01 for one; QUICK=1 for quick mode).
+## notebooks: run all notebooks in full mode into build/full/, the cache `make book` shows; a
+## notebook whose copy there is current (same notebook and library code) is not run again.
+## NB=01 for one; QUICK=1 for quick mode, into build/executed/ as `make test` does.
 notebooks:
-	GODL_QUICK=$(QUICK) $(PY) tools/nbharness/run_notebooks.py --nb "$(NB)" --out build/executed
+ifeq ($(QUICK),)
+	GODL_QUICK= $(PY) tools/nbharness/run_notebooks.py --nb "$(NB)" --out build/full --skip-current
+else
+	GODL_QUICK=1 $(PY) tools/nbharness/run_notebooks.py --nb "$(NB)" --out build/executed
+endif
 
 lint-notebooks:
 	$(PY) tools/nbharness/run_notebooks.py --lint-only
@@ -66,13 +75,29 @@ lint-notebooks:
 clean-notebooks:
 	$(PY) -m jupyter nbconvert --clear-output --inplace notebooks/*.ipynb
 
+## prebuild: compile the library and the packages the notebooks import into Go's build cache,
+## so that a notebook's first cell does not (the workshop image runs it).
+prebuild:
+	go build ./... github.com/janpfeifer/must github.com/janpfeifer/gonb/gonbui \
+	  github.com/gomlx/gomlx/pkg/ml/train/...
+
 ## lab: JupyterLab with the GoNB kernel, on the notebooks.
 lab:
-	$(PY) -m jupyter lab --notebook-dir=notebooks
+	$(PY) -m jupyter lab --notebook-dir=notebooks $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 ## book: the static HTML site in build/site, from the executed notebooks in build/executed.
 book:
 	$(PY) tools/site/build.py
+
+## plan: check that book/plan.md, book/chapters.yml and README.md's chapter table agree.
+plan:
+	$(PY) tools/site/plan.py
+
+## plan-refresh: copy a newer plan in (PLAN=path, default ../shared/BOOK_PLAN.md) and rewrite
+## README.md's table; edit book/chapters.yml by hand if the chapters changed.
+PLAN ?= ../shared/BOOK_PLAN.md
+plan-refresh:
+	$(PY) tools/site/plan.py --refresh "$(PLAN)" --write
 
 ## bench: LeNet-5 training throughput and a 1024³ matmul on every available backend, and in
 ## PyTorch on CPU when Debian's python3-torch is installed.

@@ -26,7 +26,7 @@ language = "en"
 extensions = ["myst_nb"]
 
 root_doc = "index"
-exclude_patterns = ["_build", "**/.ipynb_checkpoints", "README.md"]
+exclude_patterns = ["_build", "**/.ipynb_checkpoints", "README.md", "plan.md"]
 source_suffix = {".md": "myst-nb", ".ipynb": "myst-nb"}
 
 # --- notebooks -------------------------------------------------------------------------------

@@ -6,9 +6,15 @@ committed clean, GoNB kernel, the standard first cell, a "# NN · Title" heading
 most MAX_CELL_LINES lines, and at least one `check.` assertion. Then it runs top to bottom with
 nbclient; a cell fails when the kernel reports an error (e.g. a compile error) or when the cell's
 program exits non-zero — GoNB v0.11 reports that only as an "exit status N" line on stderr, so the
-harness reads the outputs for it. Executed copies (with outputs) go to --out for the static site.
+harness reads the outputs for it. Executed copies (with outputs) go to --out for the static site,
+with metadata.godl = {mode, key, passed}: the key (tools/nbharness/nbcache.py) lets `make book`
+tell a current full-mode copy from a stale one, and --skip-current skip notebooks whose copy in
+--out is current and passed. The kernel's own log goes to --out/logs/NAME.log (a temporary file
+with --out ''), and its tail is printed only when the notebook fails.
 
-The last line printed is "N passed, N failed"; the exit status is 1 if anything failed.
+A notebook that cannot be read (missing, not JSON, not a notebook) fails with that reason, and
+the harness goes on with the others. The last line printed is "N passed, N failed"; the exit
+status is 1 if anything failed.
 """
 import argparse
 import html
@@ -16,14 +22,21 @@ import os
 import pathlib
 import re
 import sys
+import tempfile
 import time
 
 import nbclient
 import nbformat
 
+import nbcache
+
 MAX_CELL_LINES = 15
+MAX_COLUMNS = 100  # a longer code line fails the lint
+AIM_COLUMNS = 90  # a longer one is reported as a warning
+LOG_TAIL = 40  # lines of the kernel's log printed when a notebook fails
 SETUP_CELL = '!*rm -f go.work && go work init && go work use . "$(cd "${GONB_DIR}" && dirname "$(go env GOMOD)")"\n%goworkfix\n%noautoget'
 TITLE = re.compile(r"^# (\d\d|A\d) · \S")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
 EXIT_LINE = re.compile(r"^(exit status \d+|signal: \w+.*)$", re.M)
 
 
@@ -46,9 +59,46 @@ def lint(nb, name):
         n = len(cell.source.strip().splitlines())
         if n > MAX_CELL_LINES:
             problems.append(f"cell {i}: {n} lines, at most {MAX_CELL_LINES} (move code to pkg/)")
+        for j, cols in long_lines(code_source(cell), MAX_COLUMNS):
+            problems.append(f"cell {i} line {j}: {cols} columns, at most {MAX_COLUMNS} (aim for {AIM_COLUMNS})")
     if not any("check." in c.source for c in code):
         problems.append("no `check.` assertion: a notebook must check its results in code")
     return problems
+
+
+def code_source(cell):
+    """A code cell's source for the width lint; the standard setup cell (99 columns) is exempt."""
+    return "" if cell.source.strip() == SETUP_CELL else cell.source
+
+
+def long_lines(source, limit):
+    """(line number, columns) of each line longer than limit columns, tabs counted as 4."""
+    widths = (len(line.expandtabs(4)) for line in source.splitlines())
+    return [(j, w) for j, w in enumerate(widths, 1) if w > limit]
+
+
+def warnings(nb):
+    """Lines between AIM_COLUMNS and MAX_COLUMNS wide: allowed, but they scroll on the site."""
+    return [f"cell {i} line {j}: {cols} columns (aim for {AIM_COLUMNS})"
+            for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
+            for j, cols in long_lines(code_source(cell), AIM_COLUMNS) if cols <= MAX_COLUMNS]
+
+
+def read(path):
+    """Returns (notebook, None), or (None, why it cannot be read)."""
+    try:
+        nb = nbformat.read(path, as_version=4)
+        nbformat.validate(nb)
+    except FileNotFoundError:
+        return None, "no such file"
+    except OSError as e:
+        return None, f"cannot read it: {e.strerror or e}"
+    except nbformat.reader.NotJSONError:
+        return None, "not valid JSON"
+    except Exception as e:  # nbformat's schema errors, or its converters choking on odd JSON
+        first = (str(e).splitlines() or [type(e).__name__])[0]
+        return None, f"not a valid notebook: {first[:200]}"
+    return nb, None
 
 
 def cell_failure(cell):
@@ -83,9 +133,10 @@ def quick_mode():
     return os.environ.get("GODL_QUICK", "").strip().lower() in ("1", "true", "yes", "on")
 
 
-def mark_executed(nb):
-    """Records the mode of the run for the site, and hides the setup cell's output there."""
-    nb.metadata["godl"] = {"mode": "quick" if quick_mode() else "full"}
+def mark_executed(nb, key, passed):
+    """Records the mode, cache key and result of the run for the site, and hides the setup
+    cell's output there."""
+    nb.metadata["godl"] = {"mode": "quick" if quick_mode() else "full", "key": key, "passed": passed}
     setup = next(c for c in nb.cells if c.cell_type == "code")
     tags = setup.metadata.setdefault("tags", [])
     if "remove-output" not in tags:
@@ -93,33 +144,73 @@ def mark_executed(nb):
     return nb
 
 
-def run(path, out_dir, timeout):
-    """Executes one notebook; returns (ok, message, seconds, executed notebook)."""
-    nb = nbformat.read(path, as_version=4)
-    problems = lint(nb, path.name)
-    if problems:
-        return False, "lint: " + "; ".join(problems), 0.0, None
+def is_current(path, out_dir):
+    """Whether out_dir has a passing copy of path run in this mode from the same sources."""
+    copy = out_dir / path.name if out_dir else None
+    if not (copy and copy.is_file()):
+        return False
+    done, problem = read(copy)
+    if problem:
+        return False
+    godl = done.metadata.get("godl", {})
+    mode = "quick" if quick_mode() else "full"
+    return godl.get("passed") is True and godl.get("mode") == mode and godl.get("key") == nbcache.key(path)
+
+
+def log_tail(log_path):
+    lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+    return f"last {min(len(lines), LOG_TAIL)} lines of the kernel's log {log_path}:\n" + "\n".join(
+        "    " + ANSI.sub("", line) for line in lines[-LOG_TAIL:])
+
+
+def execute(nb, path, timeout, log):
+    """Runs nb in a GoNB kernel whose output goes to log; returns (failure or "", seconds)."""
     client = nbclient.NotebookClient(
         nb, timeout=timeout, kernel_name="gonb", allow_errors=True, on_cell_executed=stop_on_failure,
         resources={"metadata": {"path": str(path.parent.resolve())}})
     start = time.time()
     try:
-        client.execute()
+        client.execute(stdout=log, stderr=log)
     except CellFailed:
         pass
     except Exception as e:  # the kernel died or a cell timed out
-        return False, f"{type(e).__name__}: {str(e)[-2000:]}", time.time() - start, nb
-    finally:
-        if out_dir:
-            out_dir.mkdir(parents=True, exist_ok=True)
-            nbformat.write(mark_executed(nb), out_dir / path.name)
+        return f"{type(e).__name__}: {str(e)[-2000:]}", time.time() - start
     seconds = time.time() - start
     for i, cell in enumerate(nb.cells):
         if cell.cell_type == "code":
             failure = cell_failure(cell)
             if failure:
                 first = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
-                return False, f"cell {i} ({first[:60]}):\n{failure}", seconds, nb
+                return f"cell {i} ({first[:60]}):\n{failure}", seconds
+    return "", seconds
+
+
+def run(path, out_dir, timeout):
+    """Executes one notebook; returns (ok, message, seconds, executed notebook)."""
+    nb, problem = read(path)
+    if problem:
+        return False, problem, 0.0, None
+    for w in warnings(nb):
+        print(f"warning: {path}: {w}", flush=True)
+    problems = lint(nb, path.name)
+    if problems:
+        return False, "lint: " + "; ".join(problems), 0.0, None
+    key = nbcache.key(path)
+    if out_dir:
+        (out_dir / "logs").mkdir(parents=True, exist_ok=True)
+        log_path = out_dir / "logs" / (path.stem + ".log")
+    else:
+        fd, name = tempfile.mkstemp(prefix=f"godl-{path.stem}-", suffix=".log")
+        os.close(fd)
+        log_path = pathlib.Path(name)
+    with log_path.open("w", encoding="utf-8") as log:
+        failure, seconds = execute(nb, path, timeout, log)
+    if out_dir:
+        nbformat.write(mark_executed(nb, key, not failure), out_dir / path.name)
+    if failure:
+        return False, f"{failure}\n{log_tail(log_path)}", seconds, nb
+    if not out_dir:
+        log_path.unlink()
     return True, "", seconds, nb
 
 
@@ -130,6 +221,8 @@ def main(argv=None):
     p.add_argument("--out", default="build/executed", help="folder for executed copies ('' for none)")
     p.add_argument("--timeout", type=int, default=1200, help="seconds per cell")
     p.add_argument("--lint-only", action="store_true", help="check conventions without executing")
+    p.add_argument("--skip-current", action="store_true",
+                   help="skip notebooks whose copy in --out passed in this mode from the same sources")
     args = p.parse_args(argv)
 
     paths = [pathlib.Path(n) for n in args.notebooks] or sorted(pathlib.Path("notebooks").glob("*.ipynb"))
@@ -141,11 +234,20 @@ def main(argv=None):
     results = []
     for path in paths:
         if args.lint_only:
-            problems = lint(nbformat.read(path, as_version=4), path.name)
+            nb, problem = read(path)
+            problems = [problem] if problem else lint(nb, path.name)
+            for w in warnings(nb) if nb else []:
+                print(f"warning: {path}: {w}", flush=True)
             ok, msg, secs = not problems, "; ".join(problems), 0.0
+        elif args.skip_current and is_current(path, out_dir):
+            print(f"✓ {path}: {out_dir / path.name} is current, not run again", flush=True)
+            ok, msg, secs = True, "", 0.0
         else:
             print(f"▶ {path} ({'quick' if quick_mode() else 'full'} mode)", flush=True)
-            ok, msg, secs, _ = run(path, out_dir, args.timeout)
+            try:
+                ok, msg, secs, _ = run(path, out_dir, args.timeout)
+            except Exception as e:  # a bug here must not hide the other notebooks' results
+                ok, msg, secs = False, f"harness error: {type(e).__name__}: {e}", 0.0
         if not ok:
             print(f"FAIL {path}: {msg}", flush=True)
         results.append((path.name, ok, secs))

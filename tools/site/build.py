@@ -3,8 +3,11 @@
     .venv/bin/python tools/site/build.py                      # what `make book` runs
     .venv/bin/python tools/site/build.py --notebooks DIR --executed DIR --out DIR
 
-It stages book/ and the notebooks into build/site-src/ (an executed copy from build/executed/
-when there is one, else the clean notebook with a note saying its outputs are missing), writes
+It stages book/ and the notebooks into build/site-src/, each as the best copy there is: the
+full-mode run in build/full/ (`make notebooks`) when it passed and is current — its cache key,
+tools/nbharness/nbcache.py, matches the notebook and the library code it imports — else the
+quick-mode run in build/executed/ (`make test`), else the clean notebook; a note at the top of
+each page says which of the three it shows. It writes
 the chapter index from book/chapters.yml into the front page, and runs
 `sphinx-build -W --keep-going`, so any warning fails the build. Last it checks that no page loads
 a script, style sheet, image or frame from another host.
@@ -29,6 +32,9 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 BOOK = REPO / "book"
+_spec = importlib.util.spec_from_file_location("nbcache", REPO / "tools" / "nbharness" / "nbcache.py")
+nbcache = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(nbcache)
 MARKER = "<!-- godl:chapters -->"
 STAGED = ".godl-site-src"  # marks a staging folder that build.py may empty
 NOTEBOOK_NAME = re.compile(r"^(?P<number>\d\d|A\d)-(?P<slug>[a-z0-9][a-z0-9-]*)\.ipynb$")
@@ -45,7 +51,11 @@ class Chapter:
     title: str
     notebook: Path | None = None  # the file staged for this chapter, if it exists
     origin: Path | None = None  # the notebook it was staged from (executed copy or clean one)
-    executed: bool = False
+    mode: str = ""  # "full", "quick" or "" (no outputs): the run the page shows
+
+    @property
+    def executed(self) -> bool:
+        return bool(self.mode)
 
     @property
     def docname(self) -> str:
@@ -106,14 +116,45 @@ steps); run the notebook yourself for the full results.
 :::
 """
 
+FULL_MODE = """:::{note}
+:class: godl-full-mode
+The outputs on this page come from a full run (`make notebooks`), the results you get when you
+run the notebook yourself.
+:::
+"""
 
-def stage_notebook(clean: Path, executed_dir: Path, dest: Path) -> Path:
-    """Copies a chapter into the site source; returns the notebook it came from, the executed
-    copy when there is one."""
+
+def godl_meta(path: Path) -> dict:
+    """metadata.godl of an executed copy ({} when it has none or cannot be read)."""
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("godl")
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def choose(clean: Path, executed_dir: Path, full_dir: Path | None) -> tuple[Path, str]:
+    """The copy of a chapter the site shows and its mode: a passing full-mode copy in full_dir
+    whose cache key is current, else the copy in executed_dir (quick unless its metadata says
+    otherwise), else the clean notebook with mode ""."""
+    full = full_dir / clean.name if full_dir else None
+    if full and full.is_file():
+        meta = godl_meta(full)
+        if (meta.get("mode") == "full" and meta.get("passed") is True
+                and meta.get("key") == nbcache.key(clean, REPO)):
+            return full, "full"
+        print(f"note: {full} is not current (failed, or the notebook or the library code it imports "
+              "changed since): `make notebooks` runs it again")
     executed = executed_dir / clean.name
-    chosen = executed if executed.is_file() else clean
+    if executed.is_file():
+        return executed, "full" if godl_meta(executed).get("mode") == "full" else "quick"
+    return clean, ""
+
+
+def stage_notebook(clean: Path, chosen: Path, mode: str, dest: Path) -> None:
+    """Copies a chapter, as chosen (see choose), into the site source with a note on its mode."""
     nb = json.loads(chosen.read_text(encoding="utf-8"))
-    if chosen is executed:
+    if chosen != clean:
         original = json.loads(clean.read_text(encoding="utf-8"))
         if [_source(c) for c in original.get("cells", [])] != [_source(c) for c in nb["cells"]]:
             print(f"note: {executed} differs from {clean} in its cells; the site shows the executed copy")
@@ -124,12 +165,7 @@ def stage_notebook(clean: Path, executed_dir: Path, dest: Path) -> Path:
         info = meta.setdefault("language_info", {})
         info.setdefault("name", "go")
         info["pygments_lexer"] = "go"  # GoNB does not name one; conf.py maps "go" to GoNBLexer
-    if chosen is executed:
-        # The harness may record the mode in metadata.godl.mode; `make test` runs quick mode.
-        mode = (meta.get("godl") or {}).get("mode", "quick")
-        note = QUICK_MODE if mode == "quick" else ""
-    else:
-        note = NOT_EXECUTED.format(name=clean.name)
+    note = {"full": FULL_MODE, "quick": QUICK_MODE}.get(mode) or NOT_EXECUTED.format(name=clean.name)
     if note:
         cells = nb.setdefault("cells", [])
         at = 1 if cells and cells[0].get("cell_type") == "markdown" else 0
@@ -138,7 +174,6 @@ def stage_notebook(clean: Path, executed_dir: Path, dest: Path) -> Path:
             del cell["id"]  # cell ids came with nbformat 4.5
         cells.insert(at, cell)
     dest.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    return chosen
 
 
 def chapter_index(chapters: list[Chapter]) -> str:
@@ -268,8 +303,8 @@ def build(args: argparse.Namespace) -> int:
             problems.append(f"{nb_path}: chapter {ch.number} already has {ch.notebook.name}")
             continue
         ch.notebook = src / "notebooks" / nb_path.name
-        ch.origin = stage_notebook(nb_path, args.executed, ch.notebook)
-        ch.executed = ch.origin != nb_path
+        ch.origin, ch.mode = choose(nb_path, args.executed, args.full)
+        stage_notebook(nb_path, ch.origin, ch.mode, ch.notebook)
     if problems:
         print("\n".join(problems), file=sys.stderr)
         return 2
@@ -298,7 +333,8 @@ def build(args: argparse.Namespace) -> int:
 
     present = [c for c in chapters if c.notebook]
     print(f"staged {len(present)} of {len(chapters)} chapters into {src} "
-          f"({sum(c.executed for c in present)} executed, "
+          f"({sum(c.mode == 'full' for c in present)} full mode, "
+          f"{sum(c.mode not in ('', 'full') for c in present)} quick mode, "
           f"{sum(not c.executed for c in present)} without outputs); "
           f"math: {mathjax or 'shown as TeX (pip install jupyter-server-mathjax to render it)'}")
 
@@ -336,6 +372,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="clean notebooks, NN-slug.ipynb (default: notebooks/)")
     p.add_argument("--executed", type=Path, default=REPO / "build" / "executed",
                    help="executed copies with outputs, same names (default: build/executed/)")
+    p.add_argument("--full", type=lambda s: Path(s) if s else None, default=REPO / "build" / "full",
+                   help="full-mode copies from `make notebooks`, shown where current "
+                        "(default: build/full/; '' for none, as CI builds)")
     p.add_argument("--out", type=Path, default=REPO / "build" / "site",
                    help="where the HTML goes (default: build/site/)")
     p.add_argument("--src", type=Path, default=REPO / "build" / "site-src",

@@ -2,11 +2,13 @@
 
     .venv/bin/python tools/site/samples.py /tmp/godl-samples
 
-writes /tmp/godl-samples/notebooks/ (clean copies, as committed) and /tmp/godl-samples/executed/
-(copies with outputs, as the notebook harness leaves them in build/executed/). Chapter 00 and 01
-have executed copies, 00 with text, SVG and PNG outputs and 01 with formulas and
-metadata.godl.mode = "full"; chapter 02 has only its clean copy, so its page shows the
-"not executed" note.
+writes /tmp/godl-samples/notebooks/ (clean copies, as committed), /tmp/godl-samples/executed/
+(quick-mode copies with outputs, as `make test` leaves them in build/executed/) and
+/tmp/godl-samples/full/ (full-mode copies, as `make notebooks` leaves them in build/full/).
+Chapter 00 and 01 have executed copies, 00 with text, SVG and PNG outputs and 01 with formulas.
+01 also has a current full-mode copy, so its page shows that one; 00's full copy is stale (its
+key is not the notebook's), so its page shows the quick one. Chapter 02 has only its clean copy,
+so its page shows the "not executed" note.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import base64
 import copy
+import importlib.util
 import json
 import struct
 import zlib
@@ -149,8 +152,7 @@ def samples() -> dict[str, tuple[dict, bool]]:
         ],
         executed=True,
     )
-    # Executed copies may say which mode ran them; "full" pages get no quick-mode note.
-    tensors["metadata"]["godl"] = {"mode": "full"}
+    tensors["metadata"]["godl"] = {"mode": "quick"}
     autograd = _notebook(
         [
             _md("# 02 · Autograd\n\nGradients, computed for you."),
@@ -165,24 +167,43 @@ def samples() -> dict[str, tuple[dict, bool]]:
     }
 
 
-def write(root: Path) -> tuple[Path, Path]:
-    """Writes the samples under root; returns (notebooks dir, executed dir)."""
-    notebooks, executed = root / "notebooks", root / "executed"
-    notebooks.mkdir(parents=True, exist_ok=True)
-    executed.mkdir(parents=True, exist_ok=True)
+FULL_RUN_TEXT = "[2][3]float32{{1, 2, 3}, {4, 5, 6}} (full run)\n"
+
+
+def _nbcache():
+    path = Path(__file__).resolve().parents[1] / "nbharness" / "nbcache.py"
+    spec = importlib.util.spec_from_file_location("nbcache", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def write(root: Path) -> tuple[Path, Path, Path]:
+    """Writes the samples under root; returns (notebooks dir, executed dir, full dir)."""
+    notebooks, executed, full = root / "notebooks", root / "executed", root / "full"
+    for d in (notebooks, executed, full):
+        d.mkdir(parents=True, exist_ok=True)
     for name, (nb, has_executed) in samples().items():
         (notebooks / name).write_text(json.dumps(_clean(nb), indent=1, ensure_ascii=False) + "\n")
         if has_executed:
             (executed / name).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
-    return notebooks, executed
+    key = _nbcache().key
+    for name, current in [("00-setup.ipynb", False), ("01-tensors.ipynb", True)]:
+        nb = copy.deepcopy(samples()[name][0])
+        last = [c for c in nb["cells"] if c["cell_type"] == "code"][-1]
+        last["outputs"] = [_stream(FULL_RUN_TEXT)]
+        nb["metadata"]["godl"] = {"mode": "full", "passed": True,
+                                  "key": key(notebooks / name) if current else "stale"}
+        (full / name).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+    return notebooks, executed, full
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("root", type=Path, help="folder to write notebooks/ and executed/ into")
+    parser.add_argument("root", type=Path, help="folder to write notebooks/, executed/ and full/ into")
     args = parser.parse_args()
-    notebooks, executed = write(args.root)
-    print(f"--notebooks {notebooks} --executed {executed}")
+    notebooks, executed, full = write(args.root)
+    print(f"--notebooks {notebooks} --executed {executed} --full {full}")
 
 
 if __name__ == "__main__":
