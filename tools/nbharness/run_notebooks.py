@@ -111,7 +111,8 @@ def cell_failure(cell):
         elif out.output_type == "stream" and out.name == "stderr":
             failed = failed or bool(EXIT_LINE.search(out.text))
             texts.append(out.text)
-        elif "text/html" in out.get("data", {}):  # GoNB shows compile errors as HTML
+        elif "text/html" in out.get("data", {}) and "image/svg+xml" not in out.data:
+            # GoNB shows compile errors as HTML; figures carry HTML too, beside their SVG
             texts.append(html.unescape(re.sub(r"<style>.*?</style>|<[^>]+>", "", out.data["text/html"], flags=re.S)))
     if not failed:
         return None

@@ -45,6 +45,17 @@ def test_cell_failure_reads_exit_status():
     assert h.cell_failure(cell) is None
 
 
+def test_cell_failure_leaves_figures_out():
+    cell = nbformat.v4.new_code_cell("x")
+    figure = {"text/html": "<svg><text>epoch axis</text></svg>", "image/svg+xml": "<svg/>"}
+    error_page = {"text/html": "<pre>undefined: foo</pre>"}
+    cell.outputs = [nbformat.v4.new_output("display_data", data=figure),
+                    nbformat.v4.new_output("display_data", data=error_page),
+                    nbformat.v4.new_output("stream", name="stderr", text="exit status 1\n")]
+    text = h.cell_failure(cell)
+    assert "undefined: foo" in text and "epoch axis" not in text, text
+
+
 def test_lint_limits_line_width():
     wide = 'check.True("x", true) // ' + "w" * 70  # 95 columns: a warning
     too_wide = wide + "w" * 10  # 105 columns: a failure
