@@ -31,7 +31,7 @@ source_suffix = {".md": "myst-nb", ".ipynb": "myst-nb"}
 
 # --- notebooks -------------------------------------------------------------------------------
 nb_execution_mode = "off"  # pages come pre-executed from build/executed/
-nb_output_stderr = "show"  # the backend line ("godl: backend ...") goes to stderr; readers want it
+nb_output_stderr = "show"  # fallbacks and warnings (a plugin passed over, a failed check) go to stderr
 nb_merge_streams = True
 nb_ipywidgets_js = {}  # the default loads require.js from a CDN; GoNB has no ipywidgets
 nb_mime_priority_overrides = [

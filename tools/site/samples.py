@@ -118,7 +118,7 @@ def samples() -> dict[str, tuple[dict, bool]]:
                 'fmt.Printf("sum of %v is %g\\n", x, x[0]+x[1]+x[2])  // a comment\n',
                 [
                     _stream("sum of [1 2 3] is 6\n"),
-                    _stream("godl: backend go (sample)\n", name="stderr"),
+                    _stream("godl: backend: using pure Go (sample warning)\n", name="stderr"),
                 ],
                 2,
             ),
