@@ -11,7 +11,7 @@
 #
 # The image runs the README's set-up (`make setup`) at build time, so nothing is downloaded when
 # the container runs. The tools only the tests need (Chromium, for the site's tests) stay out:
-#   docker build --build-arg TEST_TOOLS=chromium -t godl-test .   # an image that runs make test
+#   docker build --build-arg TEST_TOOLS="chromium nodejs npm" -t godl-test .   # an image that runs make test
 # tools/site/test_docker.py checks this file without a Docker engine.
 
 # Go version: at least the `go` line of go.mod (the official image sets GOTOOLCHAIN=local).

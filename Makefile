@@ -7,8 +7,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 NB ?=
 APT_PACKAGES := dataset-fashion-mnist fonts-wqy-zenhei
-# Only the site's tests need these; the workshop image leaves them out (Dockerfile's TEST_TOOLS).
-APT_TEST_PACKAGES := chromium
+# Only the site's and the browser tests need these (Node only where npm is missing); the
+# workshop image leaves them out (Dockerfile's TEST_TOOLS).
+APT_TEST_PACKAGES := chromium $(if $(shell command -v npm),,nodejs npm)
 GO_TOOLS := github.com/janpfeifer/gonb golang.org/x/tools/cmd/goimports golang.org/x/tools/gopls
 KERNEL_JSON := $(HOME)/.local/share/jupyter/kernels/gonb/kernel.json
 
@@ -45,11 +46,13 @@ kernel: .bin/gonb $(VENV)/.installed
 	.bin/gonb --install --logtostderr=false
 	$(PY) tools/kernel_env.py $(KERNEL_JSON) "$(CURDIR)/.bin:$$(dirname $$(command -v go)):$$PATH"
 
-## test: go vet, Go tests, the tools' tests, every notebook in quick mode, the site and its test.
+## test: go vet, Go tests, the tools' tests, every notebook in quick mode, the site and its test,
+## and chapter 04 in JupyterLab in a browser.
 test: test-go test-tools
 	GODL_QUICK=1 $(PY) tools/nbharness/run_notebooks.py --out build/executed
 	$(MAKE) book
 	$(PY) -m pytest -q tools/site
+	$(MAKE) lab-test
 
 test-go:
 	go vet ./...
