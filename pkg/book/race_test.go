@@ -78,3 +78,16 @@ func TestLargestGap(t *testing.T) {
 		t.Errorf("LargestGap over the shorter path = %g, want 0", got)
 	}
 }
+
+func TestOptimizerColorsAreDistinctCSSColours(t *testing.T) {
+	seen := map[string]string{}
+	for name, c := range OptimizerColors {
+		if len(c) != 7 || c[0] != '#' || strings.Trim(c[1:], "0123456789abcdef") != "" {
+			t.Errorf("%s: colour %q, want #rrggbb", name, c)
+		}
+		if other, ok := seen[c]; ok {
+			t.Errorf("%s and %s share colour %s", name, other, c)
+		}
+		seen[c] = name
+	}
+}

@@ -127,6 +127,15 @@ func optimizerFor(c goldenCase) (any, error) {
 			cfg.AMSGrad()
 		}
 		opt = cfg.Done()
+	case "Adamax":
+		cfg := Adamax(lr)
+		if betas, ok := o.Floats("betas"); ok {
+			if len(betas) != 2 {
+				return nil, fmt.Errorf("betas %v, want two", betas)
+			}
+			cfg.Betas(betas[0], betas[1])
+		}
+		opt = cfg.Eps(o.FloatOr("eps", cfg.eps)).WeightDecay(o.FloatOr("weight_decay", 0)).Done()
 	case "Adagrad":
 		opt = Adagrad(lr).LRDecay(o.FloatOr("lr_decay", 0)).WeightDecay(o.FloatOr("weight_decay", 0)).
 			InitialAccumulatorValue(o.FloatOr("initial_accumulator_value", 0)).Eps(o.FloatOr("eps", 1e-10)).Done()

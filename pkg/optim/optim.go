@@ -1,5 +1,5 @@
 // Package optim implements PyTorch's optimizers for GoMLX, update for update: SGD (momentum,
-// dampening, Nesterov, weight decay), Adam and AdamW (AMSGrad), Adagrad, RMSprop and Adadelta,
+// dampening, Nesterov, weight decay), Adam and AdamW (AMSGrad), Adamax, Adagrad, RMSprop and Adadelta,
 // plus a host-driven L-BFGS with torch's strong-Wolfe line search. Chapter 05 ("05-optimizers")
 // derives each rule and plots their paths on Rosenbrock's valley with [Path].
 //

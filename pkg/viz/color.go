@@ -15,6 +15,14 @@ var palette = []string{
 
 func seriesColor(i int) string { return palette[i%len(palette)] }
 
+// colorOf returns the colour byName gives a series called name, or fallback.
+func colorOf(byName map[string]string, name, fallback string) string {
+	if c, ok := byName[name]; ok && name != "" {
+		return c
+	}
+	return fallback
+}
+
 // red marks wrong predictions.
 const red = "#d62728"
 

@@ -17,6 +17,7 @@ type ContourPlot struct {
 	levels                []float64
 	paths                 []Series
 	marks                 []mark
+	colors                map[string]string
 }
 
 type mark struct {
@@ -60,6 +61,10 @@ func (p *ContourPlot) Mark(x, y float64, label string) *ContourPlot {
 	p.marks = append(p.marks, mark{x, y, label})
 	return p
 }
+
+// Colors fixes the colour (CSS, e.g. "#d62728") of the paths with these names; the others take
+// the path palette in order.
+func (p *ContourPlot) Colors(byName map[string]string) *ContourPlot { p.colors = byName; return p }
 
 // XLabel names the x axis.
 func (p *ContourPlot) XLabel(s string) *ContourPlot { p.xlabel = s; return p }
@@ -114,7 +119,7 @@ func (p *ContourPlot) render() (*canvas, error) {
 			return nil, p.errorf("path %q: no X", s.Name)
 		}
 		if s.Name != "" {
-			a.legend = append(a.legend, legendEntry{s.Name, pathPalette[i%len(pathPalette)], true, len(s.Y) <= 100})
+			a.legend = append(a.legend, legendEntry{s.Name, colorOf(p.colors, s.Name, pathPalette[i%len(pathPalette)]), true, len(s.Y) <= 100})
 		}
 	}
 	for i, m := range p.marks {
@@ -164,7 +169,7 @@ func (p *ContourPlot) render() (*canvas, error) {
 		if len(pts) > 100 {
 			mode = modeLines
 		}
-		drawSeries(c, pts, a.box(), pathPalette[i%len(pathPalette)], mode)
+		drawSeries(c, pts, a.box(), colorOf(p.colors, s.Name, pathPalette[i%len(pathPalette)]), mode)
 	}
 	for _, m := range p.marks {
 		q := pt{a.px(m.x), a.py(m.y)}

@@ -57,6 +57,7 @@ type LinePlot struct {
 	logY                  bool
 	mode                  int // modeLines, modeScatter or modeMarkers
 	xr, yr                *[2]float64
+	colors                map[string]string
 }
 
 const (
@@ -82,6 +83,10 @@ func (p *LinePlot) Add(series ...Series) *LinePlot { p.series = append(p.series,
 
 // LogY puts the y axis on a log scale, for losses that fall by orders of magnitude.
 func (p *LinePlot) LogY() *LinePlot { p.logY = true; return p }
+
+// Colors fixes the colour (CSS, e.g. "#d62728") of the series with these names; the others
+// take the palette in order. Figures that show the same things keep one colour for each.
+func (p *LinePlot) Colors(byName map[string]string) *LinePlot { p.colors = byName; return p }
 
 // XLabel names the x axis, e.g. "epoch".
 func (p *LinePlot) XLabel(s string) *LinePlot { p.xlabel = s; return p }
@@ -126,7 +131,7 @@ func (p *LinePlot) render() (*canvas, error) {
 			a.y0, a.y1 = min(a.y0, y), max(a.y1, y)
 		}
 		if s.Name != "" {
-			a.legend = append(a.legend, legendEntry{s.Name, seriesColor(i), p.mode != modeScatter, p.mode != modeLines})
+			a.legend = append(a.legend, legendEntry{s.Name, colorOf(p.colors, s.Name, seriesColor(i)), p.mode != modeScatter, p.mode != modeLines})
 		}
 	}
 	// Dots get room at the sides so none is cut in half by the frame; curves run edge to edge.
@@ -157,7 +162,7 @@ func (p *LinePlot) render() (*canvas, error) {
 		for j := range pts {
 			pts[j] = pt{a.px(xs[j]), a.py(s.Y[j])}
 		}
-		drawSeries(c, pts, a.box(), seriesColor(i), p.mode)
+		drawSeries(c, pts, a.box(), colorOf(p.colors, s.Name, seriesColor(i)), p.mode)
 	}
 	a.drawFrame(c)
 	return c, nil

@@ -90,6 +90,24 @@ func TestLinesDrawsEverySeriesWithLegend(t *testing.T) {
 	}
 }
 
+func TestColorsFixSeriesColoursByName(t *testing.T) {
+	a, b := Series{"a", []float64{0, 1}, []float64{1, 2}}, Series{"b", []float64{0, 1}, []float64{2, 1}}
+	fixed := map[string]string{"b": "#123456"}
+	for name, plot := range map[string]interface{ SVG() (string, error) }{
+		"lines":   Lines("l", a, b).Colors(fixed),
+		"contour": Contour("c", func(x, y float64) float64 { return x*x + y*y }, -1, 2, -1, 2).Paths(a, b).Colors(fixed),
+	} {
+		svg, err := plot.SVG()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		paths := seriesPaths(parseSVG(t, svg))
+		if len(paths) != 2 || paths[1].attr["stroke"] != "#123456" || paths[0].attr["stroke"] == "#123456" {
+			t.Errorf("%s: want b in #123456 and a in the palette, got %d paths", name, len(paths))
+		}
+	}
+}
+
 func TestLinesLogY(t *testing.T) {
 	y := []float64{1, 0.1, 0.01, 0.001}
 	d := mustSVG(t, Lines("loss", Series{"", nil, y}).LogY())
