@@ -82,3 +82,17 @@ bench:
 
 clean:
 	rm -rf build
+
+## bench-peers: `make bench` next to PyTorch (eager and torch.compile) and JAX with optax, from
+## PyPI into .venv-peers (about 4 GB: torch's Linux wheel brings the CUDA libraries, unused here).
+## PEAK_GFLOPS=157 adds ResNet-18's share of the CPU's float32 peak; see bench/README.md.
+PEERS_VENV := .venv-peers
+PEAK_GFLOPS ?= 0
+.PHONY: bench-peers
+bench-peers: $(PEERS_VENV)/.installed
+	go run ./cmd/bench -peers $(PEERS_VENV)/bin/python -peak $(PEAK_GFLOPS)
+
+$(PEERS_VENV)/.installed: bench/requirements-peers.txt
+	python3 -m venv $(PEERS_VENV)
+	$(PEERS_VENV)/bin/pip install --quiet -r bench/requirements-peers.txt
+	touch $@
