@@ -41,6 +41,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	flags.IntVar(&cfg.FitLimit, "fit-limit", 0, "train the Fit row on the first N MNIST examples (0: all 60,000)")
 	flags.BoolVar(&cfg.SlowGo, "slow-go", false, "also run ResNet-18 and Fit on the pure-Go backend (minutes)")
 	flags.Float64Var(&cfg.PeakGFLOPS, "peak", 0, "the CPU's float32 peak in GFLOP/s, for ResNet-18's share of it")
+	flags.DurationVar(&cfg.PeerTimeout, "peer-timeout", bench.DefaultPeerTimeout, "stop a peer framework's process after this long")
 	peers := flags.String("peers", "", "also run bench/peers.py with this Python (make bench-peers: .venv-peers/bin/python)")
 	frameworks := flags.String("frameworks", strings.Join(bench.Frameworks, ","), "the peers to run, comma-separated")
 	pytorch := flags.String("pytorch", "", "like -peers with -frameworks torch (make bench: Debian's python3-torch)")
@@ -72,6 +73,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 		cfg = dry
 	}
 
+	cfg.OnMeasure = func(m bench.Measurement) {
+		if m.Err != nil {
+			fmt.Fprintf(stderr, "bench: %s %s: %v\n", m.Side, m.Row, m.Err)
+			return
+		}
+		fmt.Fprintf(stderr, "bench: %s %s: %.1f %s, %d steps of %s\n", m.Side, m.Row, m.Value(), m.Unit(), m.Steps, m.StepTime)
+	}
 	choices := backend.Available()
 	for _, c := range choices {
 		fmt.Fprintf(stderr, "bench: measuring godl on %s\n", c)

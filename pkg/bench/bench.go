@@ -56,6 +56,11 @@ type Config struct {
 	SlowGo bool
 	// PeakGFLOPS is the CPU's float32 peak, for the ResNet row's share of it (0: not shown).
 	PeakGFLOPS float64
+	// PeerTimeout stops a peer framework's process that runs longer (default DefaultPeerTimeout).
+	PeerTimeout time.Duration
+	// OnMeasure, when set, is called with each measurement as soon as it is made (progress for a
+	// run of several minutes).
+	OnMeasure func(Measurement)
 }
 
 // DefaultMinTime is how long each side's steps are timed, at least.
@@ -84,6 +89,12 @@ func (c Config) withDefaults() Config {
 		c.ResNetSize = 32
 	}
 	return c
+}
+
+func (c Config) report(m Measurement) {
+	if c.OnMeasure != nil {
+		c.OnMeasure(m)
+	}
 }
 
 // Has reports whether the configuration measures row r.
@@ -129,6 +140,7 @@ func Godl(cfg Config, choices []backend.Choice) []Measurement {
 		if err != nil {
 			for _, r := range cfg.Rows {
 				out = append(out, Measurement{Row: r, Side: side, Err: err})
+				cfg.report(out[len(out)-1])
 			}
 			continue
 		}
@@ -151,6 +163,7 @@ func Godl(cfg Config, choices []backend.Choice) []Measurement {
 				m = FitMNIST(cfg)
 			}
 			m.Row, m.Side = r, side
+			cfg.report(m)
 			out = append(out, m)
 		}
 		b.Finalize()

@@ -32,7 +32,7 @@ func TestGodlDryRunOnEveryBackend(t *testing.T) {
 				t.Errorf("%s: no %s measurement", c.Name, row)
 			case m.Err != nil:
 				t.Errorf("%s %s: %v", c.Name, row, m.Err)
-			case m.value() <= 0 || m.Steps < 1 || m.StepTime <= 0:
+			case m.Value() <= 0 || m.Steps < 1 || m.StepTime <= 0:
 				t.Errorf("%s %s: %+v, want a positive rate, steps and step time", c.Name, row, *m)
 			case row != MatMulRow && !(m.Loss > 0 && m.Loss < 10):
 				t.Errorf("%s %s: loss %g, want one in (0, 10)", c.Name, row, m.Loss)

@@ -3,6 +3,7 @@ package bench
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,9 +28,20 @@ var Frameworks = []string{"torch", "torch-compile", "jax"}
 // notInstalled is peers.py's exit status when the Python lacks the framework.
 const notInstalled = 3
 
+// DefaultPeerTimeout bounds each framework's process in Peers.
+const DefaultPeerTimeout = 4 * time.Minute
+
+func (c Config) peerTimeout() time.Duration {
+	if c.PeerTimeout <= 0 {
+		return DefaultPeerTimeout
+	}
+	return c.PeerTimeout
+}
+
 // Peers runs bench/peers.py with the given Python for each framework in frameworks (Frameworks
 // when nil), one process each, with cfg's rows and sizes and GOMAXPROCS threads, and returns their
-// measurements. A framework that this Python lacks is left out and named in skipped (Debian's
+// measurements; a process still running after cfg.PeerTimeout is stopped, and what it printed by
+// then is kept. A framework that this Python lacks is left out and named in skipped (Debian's
 // torch 1.13 has no torch.compile, and no JAX); any other failure is a Measurement with Err set.
 // The Fit row needs MNIST in mnistDir as WriteMNIST writes it ("" leaves the row out).
 func Peers(python string, frameworks []string, cfg Config, mnistDir string) (out []Measurement, skipped []string) {
@@ -58,14 +70,23 @@ func Peers(python string, frameworks []string, cfg Config, mnistDir string) (out
 			args = append(args, "--mnist", mnistDir)
 		}
 		var stdout, stderr bytes.Buffer
-		cmd := exec.Command(python, args...)
+		ctx, cancel := context.WithTimeout(context.Background(), cfg.peerTimeout())
+		cmd := exec.CommandContext(ctx, python, args...)
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		cmd.WaitDelay = 5 * time.Second // torch.compile's worker processes may hold the pipes open
 		runErr := cmd.Run()
+		if ctx.Err() != nil {
+			runErr = fmt.Errorf("stopped after %s (-peer-timeout): %w", cfg.peerTimeout(), runErr)
+		}
+		cancel()
 		if exit := (*exec.ExitError)(nil); errors.As(runErr, &exit) && exit.ExitCode() == notInstalled {
 			skipped = append(skipped, strings.TrimSpace(stderr.String()))
 			continue
 		}
 		got, err := parsePeerRows(stdout.Bytes())
+		for _, m := range got {
+			cfg.report(m)
+		}
 		out = append(out, got...)
 		if runErr == nil && err == nil && len(got) == 0 {
 			err = errors.New("printed no measurement")
@@ -73,6 +94,7 @@ func Peers(python string, frameworks []string, cfg Config, mnistDir string) (out
 		if runErr != nil || err != nil {
 			out = append(out, Measurement{Side: fw, Err: fmt.Errorf("bench: %s %s --framework %s: %v: %s",
 				python, PeersScript, fw, errors.Join(runErr, err), lastLines(stderr.String(), 5))})
+			cfg.report(out[len(out)-1])
 		}
 	}
 	return out, skipped

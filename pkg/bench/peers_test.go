@@ -66,3 +66,19 @@ func TestPeersErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestPeersStopsASlowFramework(t *testing.T) {
+	python := filepath.Join(t.TempDir(), "python")
+	script := "#!/bin/sh\necho '{\"row\": \"lenet\", \"examples_per_sec\": 10, \"ms_per_step\": 6400, \"steps\": 1, \"side\": \"S\"}'\nexec sleep 30\n"
+	if err := os.WriteFile(python, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	ms, _ := Peers(python, []string{"jax"}, Config{PeerTimeout: 500 * time.Millisecond}, "")
+	if time.Since(start) > 10*time.Second {
+		t.Errorf("Peers took %s with a timeout of 0.5 s", time.Since(start))
+	}
+	if len(ms) != 2 || ms[0].Side != "S" || ms[1].Err == nil || !strings.Contains(ms[1].Err.Error(), "-peer-timeout") {
+		t.Errorf("Peers() = %+v, want the printed row and an error naming -peer-timeout", ms)
+	}
+}

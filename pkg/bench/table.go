@@ -62,16 +62,16 @@ func Print(w io.Writer, cfg Config, ms []Measurement) {
 			}
 			if m.Row == row {
 				rs = append(rs, m)
-				best = max(best, m.value())
+				best = max(best, m.Value())
 			}
 		}
 		if len(rs) == 0 {
 			continue
 		}
 		title := rowTitles[row]
-		unit := "ex/s"
+		unit := rs[0].Unit()
 		if row == MatMulRow {
-			title, unit = fmt.Sprintf("%s, %d×%d", title, cfg.MatMul, cfg.MatMul), "GFLOP/s"
+			title = fmt.Sprintf("%s, %d×%d", title, cfg.MatMul, cfg.MatMul)
 		}
 		if row == ResNetStep {
 			title = fmt.Sprintf("%s, %d×%d×3", title, cfg.ResNetSize, cfg.ResNetSize)
@@ -87,7 +87,7 @@ func Print(w io.Writer, cfg Config, ms []Measurement) {
 		}
 		fmt.Fprintln(w)
 		for _, m := range rs {
-			fmt.Fprintf(w, "  %-*s %10.1f %7.3f %10.2f %6d", width-2, m.Side, m.value(), m.value()/best,
+			fmt.Fprintf(w, "  %-*s %10.1f %7.3f %10.2f %6d", width-2, m.Side, m.Value(), m.Value()/best,
 				float64(m.StepTime.Microseconds())/1000, m.Steps)
 			switch row {
 			case ResNetStep:
@@ -117,11 +117,20 @@ func Print(w io.Writer, cfg Config, ms []Measurement) {
 	}
 }
 
-func (m Measurement) value() float64 {
+// Value is the measurement's number: GFLOPS for the matrix product, ExamplesPerSec otherwise.
+func (m Measurement) Value() float64 {
 	if m.Row == MatMulRow {
 		return m.GFLOPS
 	}
 	return m.ExamplesPerSec
+}
+
+// Unit is Value's unit: "GFLOP/s" or "ex/s".
+func (m Measurement) Unit() string {
+	if m.Row == MatMulRow {
+		return "GFLOP/s"
+	}
+	return "ex/s"
 }
 
 // find returns side's measurement of row, or nil.
