@@ -29,7 +29,7 @@ var Frameworks = []string{"torch", "torch-compile", "jax"}
 const notInstalled = 3
 
 // DefaultPeerTimeout bounds each framework's process in Peers.
-const DefaultPeerTimeout = 4 * time.Minute
+const DefaultPeerTimeout = 5 * time.Minute
 
 func (c Config) peerTimeout() time.Duration {
 	if c.PeerTimeout <= 0 {
