@@ -75,10 +75,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 
 	cfg.OnMeasure = func(m bench.Measurement) {
 		if m.Err != nil {
-			fmt.Fprintf(stderr, "bench: %s %s: %v\n", m.Side, m.Row, m.Err)
+			fmt.Fprintf(stderr, "bench: %s: %v\n", m.Label(), m.Err)
 			return
 		}
-		fmt.Fprintf(stderr, "bench: %s %s: %.1f %s, %d steps of %s\n", m.Side, m.Row, m.Value(), m.Unit(), m.Steps, m.StepTime)
+		fmt.Fprintf(stderr, "bench: %s: %.1f %s, %d steps of %s\n", m.Label(), m.Value(), m.Unit(), m.Steps, m.StepTime)
 	}
 	choices := backend.Available()
 	for _, c := range choices {
@@ -109,7 +109,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	var errs []error
 	for _, r := range results {
 		if r.Err != nil {
-			errs = append(errs, fmt.Errorf("%s %s: %w", r.Side, r.Row, r.Err))
+			errs = append(errs, fmt.Errorf("%s: %w", r.Label(), r.Err))
 		}
 	}
 	return errors.Join(errs...)

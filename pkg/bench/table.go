@@ -112,7 +112,7 @@ func Print(w io.Writer, cfg Config, ms []Measurement) {
 	if len(failed) > 0 {
 		fmt.Fprintln(w, "\nfailed")
 		for _, m := range failed {
-			fmt.Fprintf(w, "  %s %s: %s\n", m.Side, m.Row, strings.ReplaceAll(m.Err.Error(), "\n", "\n    "))
+			fmt.Fprintf(w, "  %s: %s\n", m.Label(), strings.ReplaceAll(m.Err.Error(), "\n", "\n    "))
 		}
 	}
 }
@@ -131,6 +131,15 @@ func (m Measurement) Unit() string {
 		return "GFLOP/s"
 	}
 	return "ex/s"
+}
+
+// Label is the side and the row ("godl go resnet18"), or the side alone for a failure that
+// is not one row's.
+func (m Measurement) Label() string {
+	if m.Row == "" {
+		return m.Side
+	}
+	return m.Side + " " + string(m.Row)
 }
 
 // find returns side's measurement of row, or nil.
