@@ -84,7 +84,7 @@ clean:
 	rm -rf build
 
 ## bench-peers: `make bench` next to PyTorch (eager and torch.compile) and JAX with optax, from
-## PyPI into .venv-peers (about 4 GB: torch's Linux wheel brings the CUDA libraries, unused here).
+## PyPI into .venv-peers (about 6 GB: torch's Linux wheel brings the CUDA libraries, unused here).
 ## PEAK_GFLOPS=157 adds ResNet-18's share of the CPU's float32 peak; see bench/README.md.
 PEERS_VENV := .venv-peers
 PEAK_GFLOPS ?= 0
