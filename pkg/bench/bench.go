@@ -51,8 +51,8 @@ type Config struct {
 	ResNetSize int
 	// FitLimit trains Fit on the first FitLimit MNIST examples (default 0: all 60,000).
 	FitLimit int
-	// SlowGo also runs ResNet-18 and Fit on the pure-Go backend (a ResNet-18 step takes about a
-	// minute there, an MNIST epoch several).
+	// SlowGo also runs ResNet-18 on the pure-Go backend (a step takes minutes there). Fit runs
+	// on the default backend only, pure Go included when $GOMLX_BACKEND says so.
 	SlowGo bool
 	// PeakGFLOPS is the CPU's float32 peak, for the ResNet row's share of it (0: not shown).
 	PeakGFLOPS float64
@@ -124,8 +124,9 @@ var LeNetModel = models.LeNet5(10, models.Modern())
 var ResNetModel = models.ResNet18(10, models.CIFARStem())
 
 // Godl measures cfg's rows on every backend in choices (e.g. backend.Available()), one after the
-// other. ResNet-18 and Fit skip the pure-Go backend unless cfg.SlowGo. Fit runs on one backend
-// only: backend.Default (training.Fit takes no backend), i.e. $GOMLX_BACKEND's or the best.
+// other. ResNet-18 skips the pure-Go backend unless cfg.SlowGo. Fit runs on one backend only:
+// backend.Default (training.Fit takes no backend), i.e. $GOMLX_BACKEND's or the best, and on pure
+// Go only with SlowGo.
 func Godl(cfg Config, choices []backend.Choice) []Measurement {
 	cfg = cfg.withDefaults()
 	var out []Measurement
