@@ -39,7 +39,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	flags.IntVar(&cfg.MatMul, "matmul", 1024, "side n of the n×n float32 matrix product")
 	flags.IntVar(&cfg.ResNetSize, "resnet-size", 32, "side of ResNet-18's square RGB images")
 	flags.IntVar(&cfg.FitLimit, "fit-limit", 0, "train the Fit row on the first N MNIST examples (0: all 60,000)")
-	flags.BoolVar(&cfg.SlowGo, "slow-go", false, "also run ResNet-18 (and Fit, when GOMLX_BACKEND=go) on the pure-Go backend (minutes)")
+	flags.BoolVar(&cfg.SlowGo, "slow-go", false, "also run ResNet-18 (and Fit, when GOMLX_BACKEND=go) on the pure-Go backend (a quarter of an hour a ResNet-18 step)")
 	flags.Float64Var(&cfg.PeakGFLOPS, "peak", 0, "the CPU's float32 peak in GFLOP/s, for ResNet-18's share of it")
 	flags.DurationVar(&cfg.PeerTimeout, "peer-timeout", bench.DefaultPeerTimeout, "stop a peer framework's process after this long")
 	peers := flags.String("peers", "", "also run bench/peers.py with this Python (make bench-peers: .venv-peers/bin/python)")

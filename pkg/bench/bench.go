@@ -51,8 +51,9 @@ type Config struct {
 	ResNetSize int
 	// FitLimit trains Fit on the first FitLimit MNIST examples (default 0: all 60,000).
 	FitLimit int
-	// SlowGo also runs ResNet-18 on the pure-Go backend (a step takes minutes there). Fit runs
-	// on the default backend only, pure Go included when $GOMLX_BACKEND says so.
+	// SlowGo also runs ResNet-18 on the pure-Go backend (a 32×32 step of 64 takes about a
+	// quarter of an hour there). Fit runs on the default backend only, pure Go included when
+	// $GOMLX_BACKEND says so.
 	SlowGo bool
 	// PeakGFLOPS is the CPU's float32 peak, for the ResNet row's share of it (0: not shown).
 	PeakGFLOPS float64
