@@ -120,3 +120,17 @@ lab-test: tools/lab/node_modules/.package-lock.json
 
 tools/lab/node_modules/.package-lock.json: tools/lab/package.json tools/lab/package-lock.json
 	cd tools/lab && npm ci --no-audit --no-fund
+
+## bench-peers: `make bench` next to PyTorch (eager and torch.compile) and JAX with optax, from
+## PyPI into .venv-peers (about 6 GB: torch's Linux wheel brings the CUDA libraries, unused here).
+## PEAK_GFLOPS=157 adds ResNet-18's share of the CPU's float32 peak; see bench/README.md.
+PEERS_VENV := .venv-peers
+PEAK_GFLOPS ?= 0
+.PHONY: bench-peers
+bench-peers: $(PEERS_VENV)/.installed
+	go run ./cmd/bench -peers $(PEERS_VENV)/bin/python -peak $(PEAK_GFLOPS)
+
+$(PEERS_VENV)/.installed: bench/requirements-peers.txt
+	python3 -m venv $(PEERS_VENV)
+	$(PEERS_VENV)/bin/pip install --quiet -r bench/requirements-peers.txt
+	touch $@

@@ -308,13 +308,6 @@ func findInSitePackages(rel string) string {
 	return ""
 }
 
-// RepoRoot returns the root of the godl repository, or "" when not inside it; see
-// internal/repo.Root for where it looks.
-//
-// Deprecated: packages inside godl use internal/repo.Root; this stays until its last callers
-// (training, losses, bench) move.
-func RepoRoot() string { return repo.Root() }
-
 // shortenPaths writes paths inside the repository relative to its root, to keep the line short.
 func shortenPaths(s string) string {
 	if root := repo.Root(); root != "" {

@@ -1,13 +1,15 @@
-// Package bench measures how fast godl trains and multiplies on each backend, side by side:
-// LeNet-5 training throughput and a float32 matrix product. cmd/bench prints its table, and
-// bench/pytorch_lenet.py prints the same columns for PyTorch on the CPU (chapter 00 reads them).
+// Package bench measures how fast godl trains and multiplies, on each backend and next to the
+// frameworks users install (PyTorch eager and torch.compile, JAX with optax), with the same models,
+// batches and timing rules on every side. Its rows: a LeNet-5 training step, a float32 matrix
+// product, a ResNet-18 training step on 32×32 images, and an MNIST epoch of training.Fit with its
+// data loading. cmd/bench prints the table; bench/peers.py is the peers' side; bench/README.md
+// explains the method and the results. Chapter 00 uses MatMul.
 package bench
 
 import (
 	"fmt"
-	"io"
 	"math/rand/v2"
-	"runtime"
+	"slices"
 	"time"
 
 	"github.com/gomlx/gomlx/backends"
@@ -19,144 +21,265 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
 
 	"github.com/godl-book/godl/pkg/backend"
+	"github.com/godl-book/godl/pkg/datasets"
 	"github.com/godl-book/godl/pkg/models"
+	"github.com/godl-book/godl/pkg/training"
 )
 
-// Config says what to measure.
+// Row is one benchmark of the table.
+type Row string
+
+// The rows, in the order the table prints them.
+const (
+	LeNetStep  Row = "lenet"    // LeNet-5 training step, examples/s
+	MatMulRow  Row = "matmul"   // n×n float32 matrix product, GFLOP/s
+	ResNetStep Row = "resnet18" // ResNet-18 training step on 32×32×3 images, examples/s
+	FitEpoch   Row = "fit"      // an MNIST epoch of training.Fit with data loading, examples/s
+)
+
+// Rows lists every row, in table order.
+var Rows = []Row{LeNetStep, MatMulRow, ResNetStep, FitEpoch}
+
+// Config says what to measure and how.
 type Config struct {
-	// Batch is the LeNet-5 batch size (default 64).
-	Batch int
-	// Steps is how many training steps are timed, after Warmup untimed ones (defaults 30 and 3;
-	// the first warm-up step also compiles the graph).
-	Steps, Warmup int
-	// MatMul is the side n of the n×n·n×n float32 product (default 1024); MatMulReps how many
-	// products are timed after one untimed (default: as many as fit in about 2 s, at least 3).
-	MatMul, MatMulReps int
-	// LearningRate of Adam (default 1e-3).
-	LearningRate float64
+	Rows    []Row         // which rows (default: all)
+	Batch   int           // batch size of every training row (default 64)
+	Warmup  int           // untimed steps first; the first compiles (default 3)
+	MinTime time.Duration // steps (or products) are timed until at least this long (default 3 s)
+	MatMul  int           // side n of the n×n product (default 1024)
+	// ResNetSize is the side of ResNet-18's square RGB images (default 32, CIFAR-10's).
+	ResNetSize int
+	// FitLimit trains Fit on the first FitLimit MNIST examples (default 0: all 60,000).
+	FitLimit int
+	// SlowGo also runs ResNet-18 on the pure-Go backend (a 32×32 step of 64 takes about a
+	// quarter of an hour there). Fit runs on the default backend only, pure Go included when
+	// $GOMLX_BACKEND says so.
+	SlowGo bool
+	// PeakGFLOPS is the CPU's float32 peak, for the ResNet row's share of it (0: not shown).
+	PeakGFLOPS float64
+	// PeerTimeout stops a peer framework's process that runs longer (default DefaultPeerTimeout).
+	PeerTimeout time.Duration
+	// OnMeasure, when set, is called with each measurement as soon as it is made (progress for a
+	// run of several minutes).
+	OnMeasure func(Measurement)
 }
 
-// DryRun is a tiny configuration for tests: it runs every step but measures nothing meaningful.
-var DryRun = Config{Batch: 4, Steps: 2, Warmup: 1, MatMul: 64, MatMulReps: 2}
+// DefaultMinTime is how long each side's steps are timed, at least.
+const DefaultMinTime = 3 * time.Second
+
+// DryRun is a tiny configuration for tests: every row runs, nothing meaningful is measured.
+var DryRun = Config{Batch: 4, Warmup: 1, MinTime: time.Millisecond, MatMul: 64, ResNetSize: 8, FitLimit: 256, SlowGo: true}
 
 func (c Config) withDefaults() Config {
+	if len(c.Rows) == 0 {
+		c.Rows = Rows
+	}
 	if c.Batch <= 0 {
 		c.Batch = 64
-	}
-	if c.Steps <= 0 {
-		c.Steps = 30
 	}
 	if c.Warmup <= 0 {
 		c.Warmup = 3
 	}
+	if c.MinTime <= 0 {
+		c.MinTime = DefaultMinTime
+	}
 	if c.MatMul <= 0 {
 		c.MatMul = 1024
 	}
-	if c.LearningRate <= 0 {
-		c.LearningRate = 1e-3
+	if c.ResNetSize <= 0 {
+		c.ResNetSize = 32
 	}
 	return c
 }
 
-// Result is one backend's measurements.
-type Result struct {
-	Backend string
-	// ExamplesPerSec is LeNet-5 training throughput: Batch·Steps / time of the timed steps.
-	ExamplesPerSec float64
-	StepTime       time.Duration // mean time of one training step
-	Steps          int           // timed training steps
-	FinalLoss      float32       // loss of the last step, to show that training ran
-	GFLOPS         float64       // matrix product: 2n³ / time per product, in 10⁹ per second
-	MatMulReps     int           // timed products
-	Err            error         // what stopped the measurement, if anything
-}
-
-// Run measures every backend in choices (e.g. backend.Available()), one after the other.
-// A backend that fails gets a Result with Err set; the others still run.
-func Run(cfg Config, choices []backend.Choice) []Result {
-	cfg = cfg.withDefaults()
-	var results []Result
-	for _, c := range choices {
-		r := Result{Backend: c.Name}
-		b, err := backend.Load(c)
-		if err != nil {
-			r.Err = err
-			results = append(results, r)
-			continue
-		}
-		r.ExamplesPerSec, r.StepTime, r.FinalLoss, r.Err = LeNet(b, cfg)
-		r.Steps = cfg.Steps
-		if r.Err == nil {
-			r.GFLOPS, r.MatMulReps, r.Err = MatMul(b, cfg.MatMul, cfg.MatMulReps)
-		}
-		results = append(results, r)
-		b.Finalize()
+func (c Config) report(m Measurement) {
+	if c.OnMeasure != nil {
+		c.OnMeasure(m)
 	}
-	return results
 }
 
-// LeNetModel is the network timed: LeNet-5 with ReLU and max pooling (models.LeNet5 with Modern,
-// PyTorch's blitz Net) on MNIST-shaped 28×28×1 images, 10 classes.
+// Has reports whether the configuration measures row r.
+func (c Config) Has(r Row) bool { return slices.Contains(c.withDefaults().Rows, r) }
+
+// Measurement is one side's number for one row.
+type Measurement struct {
+	Row  Row
+	Side string // "godl xla-cpu", "PyTorch 2.15.0 eager", …
+	// ExamplesPerSec is the training throughput (training rows): Batch·Steps / time.
+	ExamplesPerSec float64
+	// GFLOPS is 2n³ per product per second for the matrix product, in 10⁹.
+	GFLOPS   float64
+	StepTime time.Duration // mean time of one timed step (or product)
+	Steps    int           // timed steps (or products)
+	Loss     float32       // loss of the last step, to show that training ran
+	Err      error         // what stopped the measurement, if anything
+}
+
+// LeNetModel is the network of the LeNet-5 and Fit rows: LeNet-5 with ReLU and max pooling
+// (models.LeNet5 with Modern, PyTorch's blitz Net) on MNIST-shaped 28×28×1 images, 10 classes,
+// 61,706 parameters.
 var LeNetModel = models.LeNet5(10, models.Modern())
 
-// LeNet times training steps of LeNetModel on b — forward, loss (softmax cross-entropy), gradients
-// and an Adam update — on one batch of random images and labels, reading the loss back after each
-// step as a PyTorch loop's loss.item() does. It returns examples per second, the mean step time
-// and the last loss.
-func LeNet(b backends.Backend, cfg Config) (examplesPerSec float64, step time.Duration, loss float32, err error) {
+// ResNetModel is the network of the ResNet-18 row: torchvision's resnet18 with 10 classes and the
+// CIFAR stem (models.CIFARStem: a 3×3 stride-1 convolution, no max pool), 11,173,962 parameters.
+var ResNetModel = models.ResNet18(10, models.CIFARStem())
+
+// Godl measures cfg's rows on every backend in choices (e.g. backend.Available()), one after the
+// other. ResNet-18 skips the pure-Go backend unless cfg.SlowGo. Fit runs on one backend only:
+// backend.Default (training.Fit takes no backend), i.e. $GOMLX_BACKEND's or the best, and on pure
+// Go only with SlowGo.
+func Godl(cfg Config, choices []backend.Choice) []Measurement {
 	cfg = cfg.withDefaults()
-	defer catch(&err)
+	var out []Measurement
+	for _, c := range choices {
+		side := "godl " + c.Name
+		if c.Name == "go" {
+			// GoMLX v0.26.0's Go backend deadlocks on ResNet's gradient when nodes run in
+			// parallel on few cores (see models' TestResNetTrainsAndEvaluates).
+			c.Config = "go:ops_sequential"
+		}
+		b, err := backend.Load(c)
+		if err != nil {
+			for _, r := range cfg.Rows {
+				out = append(out, Measurement{Row: r, Side: side, Err: err})
+				cfg.report(out[len(out)-1])
+			}
+			continue
+		}
+		slow := c.Name == "go" && !cfg.SlowGo
+		for _, r := range cfg.Rows {
+			m := Measurement{Row: r, Side: side}
+			switch {
+			case r == LeNetStep:
+				m = TrainSteps(b, LeNetModel, []int{cfg.Batch, 28, 28, 1}, cfg)
+			case r == MatMulRow:
+				m.GFLOPS, m.Steps, m.StepTime, m.Err = matMul(b, cfg.MatMul, 0, cfg.MinTime)
+			case slow:
+				continue
+			case r == ResNetStep:
+				m = TrainSteps(b, ResNetModel, []int{cfg.Batch, cfg.ResNetSize, cfg.ResNetSize, 3}, cfg)
+			case r == FitEpoch:
+				if c.Name != backend.Choose().Name {
+					continue
+				}
+				m = FitMNIST(cfg)
+			}
+			m.Row, m.Side = r, side
+			cfg.report(m)
+			out = append(out, m)
+		}
+		b.Finalize()
+	}
+	return out
+}
+
+// TrainSteps times training steps of model on b — forward, softmax cross-entropy, gradients and
+// an Adam update (learning rate 1e-3) — on one batch of uniform random images shaped dims with
+// random labels out of 10. The loss is read back after every step, as a PyTorch loop's
+// loss.item() does, so each step has finished before the next starts. cfg.Warmup untimed steps
+// come first, then steps until cfg.MinTime has passed.
+func TrainSteps(b backends.Backend, model models.Model, dims []int, cfg Config) (m Measurement) {
+	cfg = cfg.withDefaults()
+	defer catch(&m.Err)
 	ctx := context.New()
 	ctx.SetParam(context.ParamInitialSeed, int64(1))
 	modelFn := func(ctx *context.Context, _ any, inputs []*graph.Node) []*graph.Node {
-		return []*graph.Node{LeNetModel(ctx, inputs[0])}
+		return []*graph.Node{model(ctx, inputs[0])}
 	}
 	trainer := train.NewTrainer(b, ctx, modelFn, losses.SparseCategoricalCrossEntropyLogits,
-		optimizers.Adam().LearningRate(cfg.LearningRate).Done(), nil, nil)
+		optimizers.Adam().LearningRate(1e-3).Done(), nil, nil)
 	defer trainer.ResetComputationGraphs()
 
 	r := rand.New(rand.NewPCG(1, 2))
-	images := make([]float32, cfg.Batch*28*28)
+	size := 1
+	for _, d := range dims {
+		size *= d
+	}
+	images := make([]float32, size)
 	for i := range images {
 		images[i] = r.Float32()
 	}
-	labels := make([]int32, cfg.Batch)
+	labels := make([]int32, dims[0])
 	for i := range labels {
 		labels[i] = int32(r.IntN(10))
 	}
-	x := tensors.FromFlatDataAndDimensions(images, cfg.Batch, 28, 28, 1)
-	y := tensors.FromFlatDataAndDimensions(labels, cfg.Batch, 1)
-
-	trainStep := func() (float32, error) {
+	x := tensors.FromFlatDataAndDimensions(images, dims...)
+	y := tensors.FromFlatDataAndDimensions(labels, dims[0], 1)
+	step := func() (float32, error) {
 		metrics, err := trainer.TrainStep(nil, []*tensors.Tensor{x}, []*tensors.Tensor{y})
 		if err != nil {
 			return 0, err
 		}
 		l := metrics[0].Value().(float32)
-		for _, m := range metrics {
-			m.FinalizeAll()
+		for _, t := range metrics {
+			t.FinalizeAll()
 		}
 		return l, nil
 	}
-	for range cfg.Warmup {
-		if _, err := trainStep(); err != nil {
-			return 0, 0, 0, fmt.Errorf("LeNet-5 warm-up step: %w", err)
+	var elapsed time.Duration
+	m.Steps, elapsed, m.Loss, m.Err = timed(step, cfg.Warmup, cfg.MinTime, 1)
+	if m.Err == nil {
+		m.StepTime = elapsed / time.Duration(m.Steps)
+		m.ExamplesPerSec = float64(dims[0]*m.Steps) / elapsed.Seconds()
+	}
+	return m
+}
+
+// timed runs step warmup times, then until minTime has passed and minSteps have run, and
+// returns the timed count, their time and the last value.
+func timed[T any](step func() (T, error), warmup int, minTime time.Duration, minSteps int) (n int, elapsed time.Duration, last T, err error) {
+	for i := range warmup {
+		if last, err = step(); err != nil {
+			return 0, 0, last, fmt.Errorf("warm-up step %d: %w", i+1, err)
 		}
 	}
 	start := time.Now()
-	for i := range cfg.Steps {
-		if loss, err = trainStep(); err != nil {
-			return 0, 0, 0, fmt.Errorf("LeNet-5 step %d: %w", i, err)
+	for elapsed < minTime || n < minSteps {
+		if last, err = step(); err != nil {
+			return n, 0, last, fmt.Errorf("step %d: %w", n+1, err)
 		}
+		n++
+		elapsed = time.Since(start)
 	}
-	elapsed := time.Since(start)
-	return float64(cfg.Batch*cfg.Steps) / elapsed.Seconds(), elapsed / time.Duration(cfg.Steps), loss, nil
+	return n, elapsed, last, nil
+}
+
+// FitMNIST trains LeNetModel with training.Fit for two epochs on MNIST's training set (its first
+// cfg.FitLimit examples if set), batch cfg.Batch, Adam 1e-3, and returns the second epoch's
+// throughput: shuffling, batching and converting the images (Fit's loader) included, the first
+// epoch's compilation and the evaluation after each epoch excluded. Fit computes on
+// backend.Default().
+func FitMNIST(cfg Config) (m Measurement) {
+	cfg = cfg.withDefaults()
+	defer catch(&m.Err)
+	trainSet, testSet, err := datasets.MNIST(datasets.Quiet())
+	if err != nil {
+		return Measurement{Err: err}
+	}
+	run, err := training.Fit(training.Model(LeNetModel), trainSet.Take(cfg.FitLimit), testSet.Take(1000),
+		optimizers.Adam().LearningRate(1e-3).Done(), training.Epochs(2), training.BatchSize(cfg.Batch),
+		training.Seed(1), training.NoProgress())
+	if err != nil {
+		return Measurement{Err: err}
+	}
+	e := run.History[1]
+	m.ExamplesPerSec, m.Steps = e.ExamplesPerSecond(), e.Examples/cfg.Batch
+	m.StepTime = time.Duration(e.Seconds / float64(m.Steps) * float64(time.Second))
+	m.Loss = float32(e.TrainLoss)
+	return m
 }
 
 // MatMul times the product of two n×n float32 matrices of random values on b, inputs already on
-// the device, and returns 2n³/time in GFLOP/s. With reps ≤ 0 it times as many products as fit in
-// about 2 seconds, at least 3.
-func MatMul(b backends.Backend, n, reps int) (gflops float64, timed int, err error) {
+// the device, and returns 2n³/time in GFLOP/s and the number of products timed. With reps ≤ 0 it
+// times as many products as fit in about 2 seconds, at least 3.
+func MatMul(b backends.Backend, n, reps int) (gflops float64, timedReps int, err error) {
+	gflops, timedReps, _, err = matMul(b, n, reps, 2*time.Second)
+	return gflops, timedReps, err
+}
+
+// matMul is MatMul that, with reps ≤ 0, times products until minTime has passed (at least 3),
+// and also returns the mean time of one.
+func matMul(b backends.Backend, n, reps int, minTime time.Duration) (gflops float64, timedReps int, each time.Duration, err error) {
 	defer catch(&err)
 	// The program returns the product and its corner element: reading the corner waits for the
 	// product without copying it back.
@@ -165,7 +288,7 @@ func MatMul(b backends.Backend, n, reps int) (gflops float64, timed int, err err
 		return []*graph.Node{p, graph.Slice(p, graph.AxisRange(0, 1), graph.AxisRange(0, 1))}
 	})
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	defer exec.Finalize()
 	r := rand.New(rand.NewPCG(3, 4))
@@ -177,72 +300,26 @@ func MatMul(b backends.Backend, n, reps int) (gflops float64, timed int, err err
 		return tensors.FromFlatDataAndDimensions(data, n, n)
 	}
 	x, y := matrix(), matrix()
-	product := func() (time.Duration, error) {
-		start := time.Now()
+	product := func() (struct{}, error) {
 		out, err := exec.Exec(x, y)
 		if err != nil {
-			return 0, err
+			return struct{}{}, err
 		}
 		_ = out[1].Value()
-		elapsed := time.Since(start)
 		for _, o := range out {
 			o.FinalizeAll()
 		}
-		return elapsed, nil
+		return struct{}{}, nil
 	}
-	first, err := product() // compiles, moves x and y to the device
+	// The first, untimed product compiles and moves x and y to the device.
+	minSteps := 3
+	if reps > 0 {
+		minTime, minSteps = 0, reps
+	}
+	timedReps, total, _, err := timed(product, 1, minTime, minSteps)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
-	if reps <= 0 {
-		reps = max(3, int(2*time.Second/max(first, time.Millisecond)))
-	}
-	var total time.Duration
-	for range reps {
-		d, err := product()
-		if err != nil {
-			return 0, 0, err
-		}
-		total += d
-	}
-	return 2 * float64(n) * float64(n) * float64(n) * float64(reps) / total.Seconds() / 1e9, reps, nil
-}
-
-func catch(err *error) {
-	if r := recover(); r != nil {
-		if e, ok := r.(error); ok {
-			*err = e
-		} else {
-			*err = fmt.Errorf("%v", r)
-		}
-	}
-}
-
-// Print writes results as a table: one row per backend, with each number's ratio to the fastest
-// backend in the table. bench/pytorch_lenet.py prints the same columns, so its rows line up.
-func Print(w io.Writer, cfg Config, results []Result) {
-	cfg = cfg.withDefaults()
-	bestEx, bestFlops := 0.0, 0.0
-	for _, r := range results {
-		if r.Err == nil {
-			bestEx, bestFlops = max(bestEx, r.ExamplesPerSec), max(bestFlops, r.GFLOPS)
-		}
-	}
-	fmt.Fprintf(w, "LeNet-5 (ReLU, max pool) training, batch %d, Adam, 28×28×1 random data; float32 %d×%d matmul; GOMAXPROCS=%d\n",
-		cfg.Batch, cfg.MatMul, cfg.MatMul, runtime.GOMAXPROCS(0))
-	width := 12
-	for _, r := range results {
-		width = max(width, len(r.Backend))
-	}
-	fmt.Fprintf(w, "%-*s %12s %9s %9s %6s %14s %9s %9s\n", width,
-		"backend", "LeNet-5 ex/s", "×fastest", "ms/step", "steps", "matmul GFLOP/s", "×fastest", "products")
-	for _, r := range results {
-		if r.Err != nil {
-			fmt.Fprintf(w, "%-*s error: %v\n", width, r.Backend, r.Err)
-			continue
-		}
-		fmt.Fprintf(w, "%-*s %12.1f %9.3f %9.2f %6d %14.2f %9.3f %9d\n", width, r.Backend,
-			r.ExamplesPerSec, r.ExamplesPerSec/bestEx, float64(r.StepTime.Microseconds())/1000, r.Steps,
-			r.GFLOPS, r.GFLOPS/bestFlops, r.MatMulReps)
-	}
+	each = total / time.Duration(timedReps)
+	return 2 * float64(n) * float64(n) * float64(n) / each.Seconds() / 1e9, timedReps, each, nil
 }
