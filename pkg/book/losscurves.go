@@ -138,7 +138,7 @@ type GoldenReport struct{ Rows []GoldenRow }
 
 // CompareGoldens runs every case of each table on b — tables in order, each table's cases by
 // name — and returns godl's first output value next to torch's. Chapter 06 ("06-losses") compares
-// all 17 losses with PyTorch with it.
+// all 21 losses with PyTorch with it.
 func CompareGoldens(b backends.Backend, tables ...GoldenTable) (*GoldenReport, error) {
 	r := &GoldenReport{}
 	for _, table := range tables {
