@@ -82,14 +82,27 @@ type FormulaCurve struct {
 	Formula func(x float64) float64
 }
 
-// CurveValues are a curve's values at the inputs: Got computed by the loss, Want by its formula.
-// Chapter 06 ("06-losses") checks that they agree and plots Got.
+// CurveValues are a curve's values at the inputs: Got computed by the loss, Want by its formula,
+// and Slope the loss's derivative by autodiff. Chapter 06 ("06-losses") checks that Got and Want
+// agree and plots Got beside Slope.
 type CurveValues struct {
-	Name      string
-	Got, Want []float64
+	Name             string
+	Got, Want, Slope []float64
 }
 
-// Curves evaluates each curve at xs on b (see Curve) and its formula at the same points, for
+// Slope is the derivative of loss (as in Curve) at every x of xs, by autodiff: the gradient of
+// the sum of its values, since each value depends on its own input only. Chapter 06
+// ("06-losses") plots it beside each loss.
+func Slope(b backends.Backend, loss func(x *Node) *Node, xs []float64) ([]float64, error) {
+	out, err := ExecOnce(b, func(x *Node) *Node { return Gradient(ReduceAllSum(loss(x)), x)[0] }, xs)
+	if err != nil {
+		return nil, fmt.Errorf("book: Slope: %w", err)
+	}
+	return floats.FromTensor(out)
+}
+
+// Curves evaluates each curve at xs on b (see Curve), its slope (see Slope) and its formula at
+// the same points, for
 // chapter 06 ("06-losses") to check one against the other and plot.
 func Curves(b backends.Backend, xs []float64, curves ...FormulaCurve) ([]CurveValues, error) {
 	out := make([]CurveValues, len(curves))
@@ -98,11 +111,15 @@ func Curves(b backends.Backend, xs []float64, curves ...FormulaCurve) ([]CurveVa
 		if err != nil {
 			return nil, fmt.Errorf("book: Curves: %q: %w", c.Name, err)
 		}
+		slope, err := Slope(b, c.Loss, xs)
+		if err != nil {
+			return nil, fmt.Errorf("book: Curves: %q: %w", c.Name, err)
+		}
 		want := make([]float64, len(xs))
 		for j, x := range xs {
 			want[j] = c.Formula(x)
 		}
-		out[i] = CurveValues{Name: c.Name, Got: got, Want: want}
+		out[i] = CurveValues{Name: c.Name, Got: got, Want: want, Slope: slope}
 	}
 	return out, nil
 }
