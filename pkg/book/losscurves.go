@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
@@ -212,10 +213,14 @@ func (r *GoldenReport) Losses() int {
 // String formats the report as a table: case, godl, PyTorch and their relative difference.
 func (r *GoldenReport) String() string {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "%-50s %11s %11s %9s\n", "PyTorch 1.13 golden case", "godl", "PyTorch", "rel. diff")
+	width := len("PyTorch 1.13 golden case")
+	for _, row := range r.Rows {
+		width = max(width, utf8.RuneCountInString(row.Name))
+	}
+	fmt.Fprintf(&sb, "%-*s %11s %11s %9s\n", width, "PyTorch 1.13 golden case", "godl", "PyTorch", "rel. diff")
 	for _, row := range r.Rows {
 		rel := math.Abs(row.Got-row.Want) / math.Abs(row.Want)
-		fmt.Fprintf(&sb, "%-50s %11.6f %11.6f %9.1e\n", row.Name, row.Got, row.Want, rel)
+		fmt.Fprintf(&sb, "%-*s %11.6f %11.6f %9.1e\n", width, row.Name, row.Got, row.Want, rel)
 	}
 	return sb.String()
 }
