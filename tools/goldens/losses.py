@@ -563,7 +563,8 @@ def extra():
     case("ctc_loss", "impossible/zero_infinity/none", ctc("none", zi=True), short,
          {"reduction": "none", "zero_infinity": True}, grads=("logits",))
     case("ctc_loss", "impossible/zero_infinity/mean", ctc(zi=True), short, {"zero_infinity": True}, grads=("logits",))
-    case("ctc_loss", "impossible/none", ctc("none"), short, {"reduction": "none"})
+    # Not a golden: without zero_infinity torch's loss is +inf and its gradient NaN there; godl gives
+    # +Inf with a zero gradient, which pkg/losses tests on its own (TestCTCAgainstAllAlignments).
     case("ctc_loss", "one-frame/sum", ctc("sum"),
          {"logits": randn(141, 1, 2, 3), "targets": i64([[2], [0]]), "input_lengths": i64([1, 1]),
           "target_lengths": i64([1, 0])}, {"reduction": "sum"}, grads=("logits",))
