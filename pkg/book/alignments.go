@@ -18,8 +18,8 @@ func CTCByEnumeration(logProbs [][]float64, target []int, blank int) (float64, e
 	numClasses := len(logProbs[0])
 	for t, frame := range logProbs {
 		if len(frame) != numClasses || numClasses == 0 {
-			return 0, fmt.Errorf("book: CTCByEnumeration: frame %d has %d classes, frame 0 %d: want the same, at least 1",
-				t, len(frame), numClasses)
+			return 0, fmt.Errorf("book: CTCByEnumeration: frame %d has %d classes, frame 0 %d: "+
+				"want the same, at least 1", t, len(frame), numClasses)
 		}
 	}
 	if blank < 0 || blank >= numClasses {

@@ -106,7 +106,8 @@ func (l *CTCLoss) Done() *Node {
 	emit := Max(ReduceSum(Where(mask, lpExt, ZerosLike(lpExt)), 3), floor)
 
 	// A label may follow the one two back when it is no blank and differs from it.
-	prev2 := Concatenate([]*Node{BroadcastToDims(blanks, n, 2), Slice(ext, AxisRange(), AxisRange(0, extLen-2))}, 1)
+	firstTwo := BroadcastToDims(blanks, n, 2)
+	prev2 := Concatenate([]*Node{firstTwo, Slice(ext, AxisRange(), AxisRange(0, extLen-2))}, 1)
 	skip := LogicalAnd(NotEqual(ext, BroadcastToDims(blanks, n, extLen)), NotEqual(ext, prev2))
 
 	negInf := BroadcastToDims(floor, n, extLen)

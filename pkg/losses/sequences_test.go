@@ -54,7 +54,8 @@ func TestCTCAgainstAllAlignments(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if math.IsInf(want, 1) != math.IsInf(nll[i], 1) || (!math.IsInf(want, 1) && math.Abs(nll[i]-want) > 1e-12*want) {
+		finite := !math.IsInf(want, 1)
+		if finite == math.IsInf(nll[i], 1) || (finite && math.Abs(nll[i]-want) > 1e-12*want) {
 			t.Errorf("sequence %d (target %v, %d frames): CTC = %.15g, all alignments give %.15g",
 				i, target, inputLengths[i], nll[i], want)
 		}
@@ -68,7 +69,8 @@ func TestCTCBadLabel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logProbs := tensors.FromValue([][][]float32{{{-1, -1, -1.5}, {-1, -1, -1.5}}, {{-1, -1, -1.5}, {-1, -1, -1.5}}})
+	frame := []float32{-1, -1, -1.5}
+	logProbs := tensors.FromValue([][][]float32{{frame, frame}, {frame, frame}})
 	got, err := ExecOnce(b, func(lp, tg, il, tl *Node) *Node {
 		return losses.CTC(lp, tg, il, tl).Reduction(losses.None).Done()
 	}, logProbs, [][]int64{{1, 3}, {2, -1}}, []int32{2, 2}, []int32{2, 1})
@@ -100,11 +102,11 @@ func TestHuberIsDeltaSmoothL1(t *testing.T) {
 			t.Fatal(err)
 		}
 		rows := out.Value().([][]float64) // Huber, δ·SmoothL1, and their gradients
-		for k := range []string{"value", "gradient"} {
+		for k, what := range []string{"value", "gradient"} {
 			h, s := rows[2*k], rows[2*k+1]
 			for i := range d {
 				if math.Abs(h[i]-s[i]) > 1e-15 {
-					t.Errorf("δ = %g, d = %g: Huber %s %g, δ·SmoothL1's %g", delta, d[i], []string{"value", "gradient"}[k], h[i], s[i])
+					t.Errorf("δ = %g, d = %g: Huber %s %g, δ·SmoothL1's %g", delta, d[i], what, h[i], s[i])
 				}
 			}
 		}
