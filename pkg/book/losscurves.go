@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
@@ -82,14 +83,27 @@ type FormulaCurve struct {
 	Formula func(x float64) float64
 }
 
-// CurveValues are a curve's values at the inputs: Got computed by the loss, Want by its formula.
-// Chapter 06 ("06-losses") checks that they agree and plots Got.
+// CurveValues are a curve's values at the inputs: Got computed by the loss, Want by its formula,
+// and Slope the loss's derivative by autodiff. Chapter 06 ("06-losses") checks that Got and Want
+// agree and plots Got beside Slope.
 type CurveValues struct {
-	Name      string
-	Got, Want []float64
+	Name             string
+	Got, Want, Slope []float64
 }
 
-// Curves evaluates each curve at xs on b (see Curve) and its formula at the same points, for
+// Slope is the derivative of loss (as in Curve) at every x of xs, by autodiff: the gradient of
+// the sum of its values, since each value depends on its own input only. Chapter 06
+// ("06-losses") plots it beside each loss.
+func Slope(b backends.Backend, loss func(x *Node) *Node, xs []float64) ([]float64, error) {
+	out, err := ExecOnce(b, func(x *Node) *Node { return Gradient(ReduceAllSum(loss(x)), x)[0] }, xs)
+	if err != nil {
+		return nil, fmt.Errorf("book: Slope: %w", err)
+	}
+	return floats.FromTensor(out)
+}
+
+// Curves evaluates each curve at xs on b (see Curve), its slope (see Slope) and its formula at
+// the same points, for
 // chapter 06 ("06-losses") to check one against the other and plot.
 func Curves(b backends.Backend, xs []float64, curves ...FormulaCurve) ([]CurveValues, error) {
 	out := make([]CurveValues, len(curves))
@@ -98,11 +112,15 @@ func Curves(b backends.Backend, xs []float64, curves ...FormulaCurve) ([]CurveVa
 		if err != nil {
 			return nil, fmt.Errorf("book: Curves: %q: %w", c.Name, err)
 		}
+		slope, err := Slope(b, c.Loss, xs)
+		if err != nil {
+			return nil, fmt.Errorf("book: Curves: %q: %w", c.Name, err)
+		}
 		want := make([]float64, len(xs))
 		for j, x := range xs {
 			want[j] = c.Formula(x)
 		}
-		out[i] = CurveValues{Name: c.Name, Got: got, Want: want}
+		out[i] = CurveValues{Name: c.Name, Got: got, Want: want, Slope: slope}
 	}
 	return out, nil
 }
@@ -138,7 +156,7 @@ type GoldenReport struct{ Rows []GoldenRow }
 
 // CompareGoldens runs every case of each table on b — tables in order, each table's cases by
 // name — and returns godl's first output value next to torch's. Chapter 06 ("06-losses") compares
-// all 17 losses with PyTorch with it.
+// all 21 losses with PyTorch with it.
 func CompareGoldens(b backends.Backend, tables ...GoldenTable) (*GoldenReport, error) {
 	r := &GoldenReport{}
 	for _, table := range tables {
@@ -195,10 +213,14 @@ func (r *GoldenReport) Losses() int {
 // String formats the report as a table: case, godl, PyTorch and their relative difference.
 func (r *GoldenReport) String() string {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "%-50s %11s %11s %9s\n", "PyTorch 1.13 golden case", "godl", "PyTorch", "rel. diff")
+	width := len("PyTorch 1.13 golden case")
+	for _, row := range r.Rows {
+		width = max(width, utf8.RuneCountInString(row.Name))
+	}
+	fmt.Fprintf(&sb, "%-*s %11s %11s %9s\n", width, "PyTorch 1.13 golden case", "godl", "PyTorch", "rel. diff")
 	for _, row := range r.Rows {
 		rel := math.Abs(row.Got-row.Want) / math.Abs(row.Want)
-		fmt.Fprintf(&sb, "%-50s %11.6f %11.6f %9.1e\n", row.Name, row.Got, row.Want, rel)
+		fmt.Fprintf(&sb, "%-*s %11.6f %11.6f %9.1e\n", width, row.Name, row.Got, row.Want, rel)
 	}
 	return sb.String()
 }

@@ -93,6 +93,14 @@ func TestCurvesAndMergeEqual(t *testing.T) {
 			}
 		}
 	}
+	for i, x := range xs { // the slopes: sign(x) (0 at 0, as torch) and 2x
+		if want := math.Copysign(1, x); cs[0].Slope[i] != want && !(x == 0 && cs[0].Slope[i] == 0) {
+			t.Errorf("L1's slope at %g = %g, want %g", x, cs[0].Slope[i], want)
+		}
+		if cs[2].Slope[i] != 2*x {
+			t.Errorf("MSE's slope at %g = %g, want %g", x, cs[2].Slope[i], 2*x)
+		}
+	}
 	merged := MergeEqual(cs, 1e-12)
 	if len(merged) != 2 || merged[0].Name != "L1 = hinge, y = 1" || merged[1].Name != "MSE" {
 		t.Errorf("MergeEqual: %d curves %q, want [\"L1 = hinge, y = 1\" \"MSE\"]", len(merged), []string{merged[0].Name})

@@ -1,6 +1,8 @@
 package losses
 
 import (
+	"slices"
+
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive
 )
 
@@ -211,6 +213,88 @@ func (l *TripletMarginLoss) Done() *Node {
 	dNeg := l.distance(l.anchor, l.negative)
 	if l.swap {
 		dNeg = Min(dNeg, l.distance(l.positive, l.negative))
+	}
+	return reduce(hinge(AddScalar(Sub(dPos, dNeg), l.margin)), l.reduction)
+}
+
+// TripletMarginWithDistanceLoss is the builder that TripletMarginWithDistance returns.
+type TripletMarginWithDistanceLoss struct {
+	base
+	anchor, positive, negative *Node
+	distance                   func(u, v *Node) *Node
+	margin                     float64
+	swap                       bool
+}
+
+// TripletMarginWithDistance is torch's triplet_margin_with_distance_loss: the triplet loss
+// ℓ = max(0, d(a, p) − d(a, n) + margin) with a distance d of your choosing (Distance), by
+// default torch's pairwise_distance, ‖u − v + 10⁻⁶‖₂. Anchor, positive and negative are floats
+// of one shape, (N, D) or (D). Chapter 06 ("06-losses").
+func TripletMarginWithDistance(anchor, positive, negative *Node) *TripletMarginWithDistanceLoss {
+	return &TripletMarginWithDistanceLoss{base: base{name: "TripletMarginWithDistance"}, anchor: anchor,
+		positive: positive, negative: negative, margin: 1}
+}
+
+// Reduction sets how the per-triplet losses combine; the default is Mean.
+func (l *TripletMarginWithDistanceLoss) Reduction(r Reduction) *TripletMarginWithDistanceLoss {
+	l.setReduction(r)
+	return l
+}
+
+// Distance sets the distance function: it takes two nodes of the anchor's shape and returns
+// one distance per row, of the anchor's shape without its last axis (nil restores the default).
+func (l *TripletMarginWithDistanceLoss) Distance(d func(u, v *Node) *Node) *TripletMarginWithDistanceLoss {
+	l.distance = d
+	return l
+}
+
+// Margin sets the margin (default 1); it must be ≥ 0.
+func (l *TripletMarginWithDistanceLoss) Margin(m float64) *TripletMarginWithDistanceLoss {
+	if !(m >= 0) {
+		l.badOption("margin = %g, want margin ≥ 0", m)
+	}
+	l.margin = m
+	return l
+}
+
+// Swap uses min(d(a, n), d(p, n)) as the negative distance (default false).
+func (l *TripletMarginWithDistanceLoss) Swap(swap bool) *TripletMarginWithDistanceLoss {
+	l.swap = swap
+	return l
+}
+
+// Validate reports what Done would panic with: anchor, positive and negative must be floats of
+// one shape, (N, D) or (D).
+func (l *TripletMarginWithDistanceLoss) Validate() error {
+	return l.check(false, l.isFloat("anchor", l.anchor), l.isFloat("positive", l.positive),
+		l.isFloat("negative", l.negative), l.rankIn("anchor", l.anchor, -1, 1, 2),
+		l.sameShape("anchor", l.anchor, "positive", l.positive, true),
+		l.sameShape("anchor", l.anchor, "negative", l.negative, true))
+}
+
+// Done builds the loss; it panics, naming the loss, if the distance returns the wrong shape.
+func (l *TripletMarginWithDistanceLoss) Done() *Node {
+	must(l.Validate())
+	d := l.distance
+	if d == nil {
+		d = (&TripletMarginLoss{p: 2, eps: 1e-6}).distance
+	}
+	want := dims(l.anchor)[:l.anchor.Rank()-1]
+	dist := func(u, v *Node) *Node {
+		out := d(u, v)
+		if out == nil || !slices.Equal(dims(out), want) {
+			got := "nil"
+			if out != nil {
+				got = out.Shape().String()
+			}
+			must(l.errorf("distance returned shape %s, want dimensions %v (one distance per row)", got, want))
+		}
+		return out
+	}
+	dPos := dist(l.anchor, l.positive)
+	dNeg := dist(l.anchor, l.negative)
+	if l.swap {
+		dNeg = Min(dNeg, dist(l.positive, l.negative))
 	}
 	return reduce(hinge(AddScalar(Sub(dPos, dNeg), l.margin)), l.reduction)
 }

@@ -56,6 +56,16 @@ func TestValidateErrors(t *testing.T) {
 		{"MarginRanking", MarginRanking(f32(4), f32(4), f32(4, 1)), "target shape (Float32)[4 1] does not match"},
 		{"TripletMargin", TripletMargin(f32(4, 5), f32(4, 5), f32(4, 5)).P(0), "p = 0, want p > 0"},
 		{"TripletMargin", TripletMargin(f32(4, 5), f32(4, 5), f32(3, 5)), "negative shape"},
+		{"Huber", Huber(f32(2), f32(2)).Delta(0), "delta = 0, want delta > 0"},
+		{"GaussianNLL", GaussianNLL(f32(4, 3), f32(4, 3), f32(3)),
+			"variance shape (Float32)[3] does not fit input shape (Float32)[4 3]"},
+		{"GaussianNLL", GaussianNLL(f32(4, 3), f32(4, 3), f64(4)), "variance dtype Float64 does not match"},
+		{"GaussianNLL", GaussianNLL(f32(4), f32(4), f32(4)).Eps(0), "eps = 0, want eps > 0"},
+		{"TripletMarginWithDistance", TripletMarginWithDistance(f32(4, 5), f32(4, 5), f32(4, 5)).Margin(-1),
+			"margin = -1, want margin ≥ 0"},
+		{"CTC", CTC(f32(6, 2, 4), i64(2, 3), i64(2), i64(2)).Blank(4), "blank = 4, want a class in [0, 4)"},
+		{"CTC", CTC(f32(6, 2, 4), i64(3, 3), i64(2), i64(2)), "targets shape (Int64)[3 3] does not fit"},
+		{"CTC", CTC(f32(6, 4), i64(2, 3), i64(2), i64(2)), "logProbs shape (Float32)[6 4] has rank 2, want rank [3]"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

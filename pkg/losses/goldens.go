@@ -26,7 +26,7 @@ var goldenJSONData []byte
 
 // GoldenCase is one case of the PyTorch goldens: a torch.nn.functional loss called on fixed
 // inputs with fixed options, and what torch returned. Chapter 06 ("06-losses") checks its
-// table of the 17 losses against them, and the package's tests check every case.
+// table of the 21 losses against them, and the package's tests check every case.
 type GoldenCase struct {
 	Loss    string         // torch's function, e.g. "cross_entropy"
 	Name    string         // the case, e.g. "cross_entropy/index/mean"

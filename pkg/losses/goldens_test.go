@@ -25,8 +25,8 @@ func TestGoldenCases(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(names) != 193 {
-		t.Errorf("GoldenNames: %d names, want 193", len(names))
+	if len(names) != 229 {
+		t.Errorf("GoldenNames: %d names, want 229", len(names))
 	}
 	seen := map[string]bool{}
 	for _, name := range names {
@@ -265,7 +265,7 @@ func TestGoldenOutsideCheckout(t *testing.T) {
 	cmd.Dir = t.TempDir()
 	cmd.Env = append(os.Environ(), "GODL_LOSSES_OUTSIDE=1", "GODL_HOME=", "GONB_DIR=")
 	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "outside: 193 cases, mse_loss/basic/mean = ") {
+	if err != nil || !strings.Contains(string(out), "outside: 229 cases, mse_loss/basic/mean = ") {
 		t.Errorf("Golden outside the repository: %v\n%s", err, out)
 	}
 }

@@ -1,6 +1,6 @@
-// Package losses holds the 17 losses of torch.nn.functional as GoMLX graph functions, with
-// PyTorch's semantics and checked against PyTorch's own values. Chapter 06 ("06-losses")
-// teaches them.
+// Package losses holds the 21 losses of torch.nn.functional (PyTorch 1.13) as GoMLX graph
+// functions, with PyTorch's semantics and checked against PyTorch's own values. Chapter 06
+// ("06-losses") teaches them.
 //
 // Every loss is a builder, in the shape of GoMLX's layers: the constructor takes the nodes,
 // methods set the options torch has, and Done builds the graph:

@@ -2,6 +2,7 @@ package losses
 
 import (
 	"math"
+	"slices"
 
 	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive
 )
@@ -213,5 +214,121 @@ func (l *KLDivLoss) Done() *Node {
 		}
 		return DivScalar(sum, float64(x.Shape().Dimensions[0]))
 	}
+	return reduce(loss, l.reduction)
+}
+
+// HuberLoss is the builder that Huber returns.
+type HuberLoss struct {
+	base
+	input, target *Node
+	delta         float64
+}
+
+// Huber is torch's huber_loss: with d = x − y, ℓ = d²/2 where |d| < δ, else δ·(|d| − δ/2).
+// It is smooth L1 scaled by its threshold, Huber = β·SmoothL1 with β = δ: the same shape, but
+// its linear part has slope δ rather than 1, so δ sets how hard outliers pull. Input and
+// target are floats of the same shape. Chapter 06 ("06-losses").
+func Huber(input, target *Node) *HuberLoss {
+	return &HuberLoss{base: base{name: "Huber"}, input: input, target: target, delta: 1}
+}
+
+// Reduction sets how the per-element losses combine; the default is Mean.
+func (l *HuberLoss) Reduction(r Reduction) *HuberLoss { l.setReduction(r); return l }
+
+// Delta sets where the loss turns from quadratic to linear (default 1, torch's); it must be > 0.
+func (l *HuberLoss) Delta(delta float64) *HuberLoss {
+	if !(delta > 0) {
+		l.badOption("delta = %g, want delta > 0", delta)
+	}
+	l.delta = delta
+	return l
+}
+
+// Validate reports what Done would panic with: input and target must be floats of one shape.
+func (l *HuberLoss) Validate() error {
+	return l.check(false, l.isFloat("input", l.input), l.isFloat("target", l.target),
+		l.sameShape("input", l.input, "target", l.target, true))
+}
+
+// Done builds the loss.
+func (l *HuberLoss) Done() *Node {
+	must(l.Validate())
+	d := Sub(l.input, l.target)
+	ad := Abs(d)
+	quadratic := MulScalar(Square(d), 0.5)
+	linear := MulScalar(AddScalar(ad, -0.5*l.delta), l.delta)
+	return reduce(Where(LessThan(ad, ConstAs(ad, l.delta)), quadratic, linear), l.reduction)
+}
+
+// GaussianNLLLoss is the builder that GaussianNLL returns.
+type GaussianNLLLoss struct {
+	base
+	input, target, variance *Node
+	full                    bool
+	eps                     float64
+}
+
+// GaussianNLL is torch's gaussian_nll_loss, the negative log-likelihood of a target y under
+// a Gaussian whose mean x and variance σ² the network predicts: ℓ = ½·(log σ² + (x − y)²/σ²).
+// It is for regression that also says how sure it is. Input and target are floats of one
+// shape; the variance has that shape, or it without the last axis, or with a last axis of 1
+// (one variance for all of an example's outputs). A negative variance makes the loss NaN
+// (torch refuses it; its values are known only when the graph runs).
+// Chapter 06 ("06-losses").
+func GaussianNLL(input, target, variance *Node) *GaussianNLLLoss {
+	return &GaussianNLLLoss{base: base{name: "GaussianNLL"}, input: input, target: target,
+		variance: variance, eps: 1e-6}
+}
+
+// Reduction sets how the per-element losses combine; the default is Mean.
+func (l *GaussianNLLLoss) Reduction(r Reduction) *GaussianNLLLoss { l.setReduction(r); return l }
+
+// Full adds the constant ½·log 2π, making the loss the full negative log-likelihood
+// (default false).
+func (l *GaussianNLLLoss) Full(full bool) *GaussianNLLLoss { l.full = full; return l }
+
+// Eps sets the smallest variance used (default 1e-6); smaller ones are raised to it, with the
+// gradient passed through unchanged, as torch's no_grad clamp does. It must be > 0.
+func (l *GaussianNLLLoss) Eps(eps float64) *GaussianNLLLoss {
+	if !(eps > 0) {
+		l.badOption("eps = %g, want eps > 0", eps)
+	}
+	l.eps = eps
+	return l
+}
+
+// Validate reports what Done would panic with: input, target and variance must be floats of
+// one dtype, input and target of one shape, the variance of a shape torch accepts.
+func (l *GaussianNLLLoss) Validate() error {
+	return l.check(false, l.isFloat("input", l.input), l.isFloat("target", l.target),
+		l.isFloat("variance", l.variance), l.sameShape("input", l.input, "target", l.target, true),
+		func() error {
+			if l.variance.DType() != l.input.DType() {
+				return l.errorf("variance dtype %s does not match input dtype %s", l.variance.DType(), l.input.DType())
+			}
+			in, v := dims(l.input), dims(l.variance)
+			if slices.Equal(v, in) || (len(in) > 0 && slices.Equal(v, in[:len(in)-1])) ||
+				(len(in) > 0 && len(v) == len(in) && slices.Equal(v[:len(v)-1], in[:len(in)-1]) && v[len(v)-1] == 1) {
+				return nil
+			}
+			return l.errorf("variance shape %s does not fit input shape %s: want the input's shape, "+
+				"or it without its last axis, or with a last axis of 1", l.variance.Shape(), l.input.Shape())
+		})
+}
+
+// Done builds the loss.
+func (l *GaussianNLLLoss) Done() *Node {
+	must(l.Validate())
+	x, v := l.input, l.variance
+	if v.Rank() < x.Rank() {
+		v = InsertAxes(v, -1)
+	}
+	v = BroadcastToDims(v, dims(x)...)
+	clamped := Add(v, StopGradient(Sub(Max(v, ConstAs(v, l.eps)), v)))
+	loss := MulScalar(Add(Log(clamped), Div(Square(Sub(x, l.target)), clamped)), 0.5)
+	if l.full {
+		loss = AddScalar(loss, 0.5*math.Log(2*math.Pi))
+	}
+	loss = Where(LessThan(v, ZerosLike(v)), BroadcastToDims(nan(loss), dims(loss)...), loss)
 	return reduce(loss, l.reduction)
 }

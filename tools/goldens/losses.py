@@ -475,12 +475,108 @@ def embedding():
          grads=("anchor", "negative"))
 
 
+# ---------------------------------------------------------------- the four losses the reading list's 17 lack
+def sq_euclidean(u, v):
+    """A distance for triplet_margin_with_distance_loss; the Go test passes the same one."""
+    return ((u - v) ** 2).sum(-1)
+
+
+def extra():
+    for delta in (1.0, 0.5, 2.0):
+        for r in REDUCTIONS:
+            case("huber_loss", f"delta{delta}/{r}",
+                 lambda input, target, r=r, d=delta: F.huber_loss(input, target, reduction=r, delta=d),
+                 {"input": randn(120, 4, 5, scale=1.5), "target": randn(121, 4, 5)}, {"reduction": r, "delta": delta},
+                 grads=("input", "target"))
+    x = randn(122, 3, 4)
+    case("huber_loss", "zeros/equal-entries", lambda input, target: F.huber_loss(input, target),
+         {"input": x, "target": torch.where(x > 0, x, torch.zeros_like(x))}, {}, grads=("input", "target"))
+
+    mu, t = randn(123, 4, 3), randn(124, 4, 3)
+    var_full = uniform(125, 4, 3, lo=0.1, hi=2.0)
+    for r in REDUCTIONS:
+        for full in (False, True):
+            case("gaussian_nll_loss", f"var-full/full={full}/{r}",
+                 lambda input, target, var, r=r, fu=full: F.gaussian_nll_loss(input, target, var, full=fu, reduction=r),
+                 {"input": mu, "target": t, "var": var_full}, {"reduction": r, "full": full},
+                 grads=("input", "target", "var"))
+    case("gaussian_nll_loss", "var-per-row/mean", lambda input, target, var: F.gaussian_nll_loss(input, target, var),
+         {"input": mu, "target": t, "var": uniform(126, 4, lo=0.1, hi=2.0)}, {}, grads=("input", "target", "var"))
+    case("gaussian_nll_loss", "var-column/sum",
+         lambda input, target, var: F.gaussian_nll_loss(input, target, var, reduction="sum"),
+         {"input": mu, "target": t, "var": uniform(127, 4, 1, lo=0.1, hi=2.0)}, {"reduction": "sum"},
+         grads=("input", "target", "var"))
+    small = var_full.clone()
+    small[0, 0] = 0.0
+    small[1, 2] = float(np.float32(1e-9))  # float32 values, as every input
+    small[2, 1] = float(np.float32(2e-3))
+    for eps in (1e-6, 1e-2):
+        case("gaussian_nll_loss", f"clamped/eps{eps}/none",
+             lambda input, target, var, e=eps: F.gaussian_nll_loss(input, target, var, eps=e, reduction="none"),
+             {"input": mu, "target": t, "var": small}, {"eps": eps, "reduction": "none"},
+             grads=("input", "target", "var"))
+
+    an, po, ne = randn(130, 5, 6), randn(131, 5, 6), randn(132, 5, 6)
+    trip = F.triplet_margin_with_distance_loss
+    for r in REDUCTIONS:
+        case("triplet_margin_with_distance_loss", f"default/{r}",
+             lambda anchor, positive, negative, r=r: trip(anchor, positive, negative, reduction=r),
+             {"anchor": an, "positive": po, "negative": ne}, {"reduction": r}, grads=("anchor", "positive", "negative"))
+        case("triplet_margin_with_distance_loss", f"sqeuclidean/swap/margin2/{r}",
+             lambda anchor, positive, negative, r=r:
+             trip(anchor, positive, negative, distance_function=sq_euclidean, margin=2.0, swap=True, reduction=r),
+             {"anchor": an, "positive": po, "negative": ne},
+             {"reduction": r, "distance": "sqeuclidean", "margin": 2.0, "swap": True},
+             grads=("anchor", "positive", "negative"))
+    case("triplet_margin_with_distance_loss", "swap/margin0.5/mean",
+         lambda anchor, positive, negative: trip(anchor, positive, negative, margin=0.5, swap=True),
+         {"anchor": an, "positive": po, "negative": ne}, {"margin": 0.5, "swap": True},
+         grads=("anchor", "positive", "negative"))
+    case("triplet_margin_with_distance_loss", "rank1/sqeuclidean",
+         lambda anchor, positive, negative: trip(anchor, positive, negative, distance_function=sq_euclidean),
+         {"anchor": randn(133, 6), "positive": randn(134, 6), "negative": randn(135, 6)}, {"distance": "sqeuclidean"},
+         grads=("anchor", "positive", "negative"))
+
+    # CTC: the goldens differentiate with respect to logits, through log_softmax, because torch's
+    # ctc_loss backward returns exp(log_probs) − (the posterior), the gradient for the logits.
+    T, N, C = 12, 4, 6
+    logits = randn(140, T, N, C, scale=2.0)
+    targets = i64([[1, 2, 3, 0, 0], [3, 3, 5, 1, 0], [2, 0, 0, 0, 0], [4, 1, 4, 1, 4]])  # row 1 repeats 3
+    in_len = i64([12, 10, 7, 12])
+    tg_len = i64([3, 4, 1, 5])
+
+    def ctc(r="mean", blank=0, zi=False):
+        return lambda logits, targets, input_lengths, target_lengths: F.ctc_loss(
+            F.log_softmax(logits, 2), targets, input_lengths, target_lengths, blank=blank, reduction=r,
+            zero_infinity=zi)
+
+    ins = {"logits": logits, "targets": targets, "input_lengths": in_len, "target_lengths": tg_len}
+    for r in REDUCTIONS:
+        case("ctc_loss", f"basic/{r}", ctc(r), ins, {"reduction": r}, grads=("logits",))
+    case("ctc_loss", "blank5/mean", ctc(blank=5),
+         dict(ins, targets=i64([[1, 2, 3, 0, 0], [3, 3, 4, 1, 0], [2, 0, 0, 0, 0], [4, 1, 4, 1, 0]])),
+         {"blank": 5}, grads=("logits",))
+    case("ctc_loss", "empty-target/mean", ctc(),
+         dict(ins, target_lengths=i64([3, 0, 1, 5])), {}, grads=("logits",))
+    # Row 3 needs 5 frames for 4 1 4 1 4 but has 4: impossible (row 1, 3 3 5 1, needs 5: 3 blank 3 5 1).
+    short = dict(ins, input_lengths=i64([12, 5, 7, 4]))
+    case("ctc_loss", "impossible/zero_infinity/none", ctc("none", zi=True), short,
+         {"reduction": "none", "zero_infinity": True}, grads=("logits",))
+    case("ctc_loss", "impossible/zero_infinity/mean", ctc(zi=True), short, {"zero_infinity": True}, grads=("logits",))
+    # Not a golden: without zero_infinity torch's loss is +inf and its gradient NaN there; godl gives
+    # +Inf with a zero gradient, which pkg/losses tests on its own (TestCTCAgainstAllAlignments).
+    case("ctc_loss", "one-frame/sum", ctc("sum"),
+         {"logits": randn(141, 1, 2, 3), "targets": i64([[2], [0]]), "input_lengths": i64([1, 1]),
+          "target_lengths": i64([1, 0])}, {"reduction": "sum"}, grads=("logits",))
+
+
 def main():
     torch.manual_seed(0)
     regression()
     binary()
     classification()
     embedding()
+    extra()
     names = [c["name"] for c in CASES]
     assert len(names) == len(set(names)), "duplicate case names"
     doc = {
