@@ -7,12 +7,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 
+	"github.com/godl-book/godl/internal/testbackend"
 	"github.com/godl-book/godl/pkg/activations"
-	"github.com/godl-book/godl/pkg/backend"
 )
 
 // Tolerances against torch 1.13 (which computed in float64 from the same float32 inputs): a
@@ -33,15 +32,6 @@ type golden struct {
 		Value  []float64          `json:"value"`
 		Grad   []float64          `json:"grad"`
 	} `json:"cases"`
-}
-
-func testBackend(t *testing.T) backends.Backend {
-	t.Helper()
-	b, err := backend.Default()
-	if err != nil {
-		t.Fatalf("backend: %v", err)
-	}
-	return b
 }
 
 // funcFor builds the Go function for a golden case, failing on parameters it does not know.
@@ -78,7 +68,7 @@ func TestGoldens(t *testing.T) {
 	if !strings.HasPrefix(g.Torch, "1.13") || len(g.Cases) < 6 {
 		t.Fatalf("goldens from torch %q with %d cases, want torch 1.13 and all six activations", g.Torch, len(g.Cases))
 	}
-	b := testBackend(t)
+	b := testbackend.Get(t)
 	x32 := make([]float32, len(g.X))
 	for i, v := range g.X {
 		x32[i] = float32(v)
@@ -130,7 +120,7 @@ func compare(t *testing.T, what string, xs, got, want []float64, tol float64) fl
 // TestClosedForms checks each Activation's closed-form value and derivative against its graph
 // form and autodiff, away from the kinks (where the closed forms take PyTorch's side too).
 func TestClosedForms(t *testing.T) {
-	b := testBackend(t)
+	b := testbackend.Get(t)
 	xs := []float64{-7, -2.5, -1, -0.3, 0, 0.2, 1, 3.5, 8}
 	for _, a := range activations.All() {
 		ys, ds, err := activations.Eval(b, a.Apply, xs)
@@ -162,7 +152,7 @@ func TestGains(t *testing.T) {
 
 // TestELUDoesNotOverflow: e^x of a large x must not leak a NaN into ELU's gradient.
 func TestELUDoesNotOverflow(t *testing.T) {
-	ys, ds, err := activations.Eval(testBackend(t), activations.ELU, []float64{1000, -1000})
+	ys, ds, err := activations.Eval(testbackend.Get(t), activations.ELU, []float64{1000, -1000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +170,7 @@ func TestNamedAndEvalErrors(t *testing.T) {
 		!strings.Contains(err.Error(), "LeakyReLU") {
 		t.Errorf("Named(swishy) error %v, want one naming it and the known names", err)
 	}
-	if _, _, err := activations.Eval(testBackend(t), activations.ReLU, nil); err == nil {
+	if _, _, err := activations.Eval(testbackend.Get(t), activations.ReLU, nil); err == nil {
 		t.Error("Eval with no points: no error")
 	}
 }

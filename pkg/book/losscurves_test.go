@@ -6,21 +6,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gomlx/gomlx/backends"
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 
-	"github.com/godl-book/godl/pkg/backend"
+	"github.com/godl-book/godl/internal/testbackend"
 	"github.com/godl-book/godl/pkg/losses"
 )
-
-func testBackend(t *testing.T) backends.Backend {
-	t.Helper()
-	b, err := backend.Default()
-	if err != nil {
-		t.Fatalf("backend: %v", err)
-	}
-	return b
-}
 
 func TestGrid(t *testing.T) {
 	got := Grid(-1, 1, 5)
@@ -47,7 +37,7 @@ func TestSoftplus64(t *testing.T) {
 }
 
 func TestCurve(t *testing.T) {
-	b := testBackend(t)
+	b := testbackend.Get(t)
 	xs := []float64{-2, -0.5, 0, 3}
 	got, err := Curve(b, func(x *Node) *Node { return Each(losses.MSE(x, Like(x, 1))) }, xs)
 	if err != nil {
@@ -73,7 +63,7 @@ func TestCurve(t *testing.T) {
 }
 
 func TestCurvesAndMergeEqual(t *testing.T) {
-	b := testBackend(t)
+	b := testbackend.Get(t)
 	xs := Grid(-2, 2, 9)
 	cs, err := Curves(b, xs,
 		FormulaCurve{"L1", func(x *Node) *Node { return Each(losses.L1(x, ZerosLike(x))) }, math.Abs},
@@ -111,7 +101,7 @@ func TestCurvesAndMergeEqual(t *testing.T) {
 }
 
 func TestCompareGoldens(t *testing.T) {
-	b := testBackend(t)
+	b := testbackend.Get(t)
 	r, err := CompareGoldens(b,
 		GoldenTable{
 			"mse_loss/basic/mean": func(in map[string]*Node) *Node { return losses.MSE(in["input"], in["target"]).Done() },

@@ -169,20 +169,29 @@ func idleCause(ctx context.Context, err error) error {
 
 // verifyFile checks the checksum of a file already on disk.
 func verifyFile(set, path string, sum checksum) error {
-	fh, err := os.Open(path)
+	got, err := fileSum(set, path, sum)
 	if err != nil {
-		return fmt.Errorf("datasets: %s: %w", set, err)
+		return err
 	}
-	defer fh.Close()
-	h := sum.newHash()
-	if _, err := io.Copy(h, fh); err != nil {
-		return fmt.Errorf("datasets: %s: %s: %w", set, filepath.Base(path), err)
-	}
-	if got := hex.EncodeToString(h.Sum(nil)); got != sum.hex {
+	if got != sum.hex {
 		return fmt.Errorf("datasets: %s: %s: %s %s, want %s (delete %s to download it again)",
 			set, filepath.Base(path), sum.algo, got, sum.hex, path)
 	}
 	return nil
+}
+
+// fileSum returns the hex digest of the file at path with sum's algorithm.
+func fileSum(set, path string, sum checksum) (string, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("datasets: %s: %w", set, err)
+	}
+	defer fh.Close()
+	h := sum.newHash()
+	if _, err := io.Copy(h, fh); err != nil {
+		return "", fmt.Errorf("datasets: %s: %s: %w", set, filepath.Base(path), err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // verifyKnown checks that the file at path is a known copy of f: its published checksum or one
@@ -198,16 +207,10 @@ func verifyKnown(set, path string, f remoteFile, inCache bool) error {
 	} else {
 		sum = f.sum
 	}
-	fh, err := os.Open(path)
+	got, err := fileSum(set, path, sum)
 	if err != nil {
-		return fmt.Errorf("datasets: %s: %w", set, err)
+		return err
 	}
-	defer fh.Close()
-	h := sum.newHash()
-	if _, err := io.Copy(h, fh); err != nil {
-		return fmt.Errorf("datasets: %s: %s: %w", set, filepath.Base(path), err)
-	}
-	got := hex.EncodeToString(h.Sum(nil))
 	if sums[got] || (sum.hex != "" && got == sum.hex) {
 		return nil
 	}

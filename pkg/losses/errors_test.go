@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/godl-book/godl/internal/testbackend"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
@@ -14,7 +15,7 @@ import (
 // TestValidateErrors builds each loss with inputs or options that don't fit and checks that
 // Validate names the loss and the problem, and that Done panics with that same error.
 func TestValidateErrors(t *testing.T) {
-	b := testBackend(t)
+	b := testbackend.Get(t)
 	g := NewGraph(b, "errors")
 	f32 := func(d ...int) *Node { return Zeros(g, shapes.Make(dtypes.Float32, d...)) }
 	f64 := func(d ...int) *Node { return Zeros(g, shapes.Make(dtypes.Float64, d...)) }
@@ -95,7 +96,7 @@ func TestValidateErrors(t *testing.T) {
 // TestValidInputsValidate checks that Validate accepts every loss with torch's shapes; the
 // goldens check the values.
 func TestValidInputsValidate(t *testing.T) {
-	g := NewGraph(testBackend(t), "valid")
+	g := NewGraph(testbackend.Get(t), "valid")
 	f32 := func(d ...int) *Node { return Zeros(g, shapes.Make(dtypes.Float32, d...)) }
 	i32 := func(d ...int) *Node { return Zeros(g, shapes.Make(dtypes.Int32, d...)) }
 	u8 := func(d ...int) *Node { return Zeros(g, shapes.Make(dtypes.Uint8, d...)) }
@@ -120,7 +121,7 @@ func TestValidInputsValidate(t *testing.T) {
 // TestExecReturnsTheError checks the error path a caller sees: GoMLX's Exec catches Done's
 // panic and returns the *Error.
 func TestExecReturnsTheError(t *testing.T) {
-	b := testBackend(t)
+	b := testbackend.Get(t)
 	logits := tensors.FromValue([][]float32{{1, 2, 3}, {1, 2, 3}})
 	labels := tensors.FromValue([][]int32{{0}, {2}})
 	_, err := ExecOnce(b, func(x, y *Node) *Node { return CrossEntropy(x, y).Done() }, logits, labels)

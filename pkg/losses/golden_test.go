@@ -15,6 +15,7 @@ import (
 
 	"github.com/godl-book/godl/internal/floats"
 	"github.com/godl-book/godl/internal/goldens"
+	"github.com/godl-book/godl/internal/testbackend"
 	"github.com/godl-book/godl/pkg/backend"
 )
 
@@ -42,15 +43,6 @@ func TestMain(m *testing.M) {
 		_ = os.Setenv("XLA_FLAGS", "--xla_backend_optimization_level=0")
 	}
 	os.Exit(m.Run())
-}
-
-func testBackend(t *testing.T) backends.Backend {
-	t.Helper()
-	b, err := backend.Default()
-	if err != nil {
-		t.Fatalf("backend: %v", err)
-	}
-	return b
 }
 
 // buildGolden builds a case's loss from its inputs and options with this package's API.
@@ -396,7 +388,7 @@ func compare(t *testing.T, what string, got *tensors.Tensor, wantShape []int, w 
 func goldenBackends(t *testing.T) map[string]backends.Backend {
 	t.Helper()
 	all := map[string]backends.Backend{}
-	b := testBackend(t)
+	b := testbackend.Get(t)
 	all[backend.Current().Name] = b
 	if backend.Current().Name != "go" {
 		goBackend, err := backend.Load(backend.Choice{Config: "go", Name: "go"})

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/godl-book/godl/internal/testbackend"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
@@ -146,7 +147,7 @@ func sameFloat(a, b float64) bool { return a == b || (math.IsNaN(a) && math.IsNa
 
 // TestGoldenRun reproduces torch's value for a regression case and a class-index case.
 func TestGoldenRun(t *testing.T) {
-	b := testBackend(t)
+	b := testbackend.Get(t)
 	for name, loss := range map[string]func(in map[string]*Node) *Node{
 		"mse_loss/basic/mean": func(in map[string]*Node) *Node { return MSE(in["input"], in["target"]).Done() },
 		"cross_entropy/index/weight/mean": func(in map[string]*Node) *Node {
@@ -185,7 +186,7 @@ func TestGoldenErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.Run(testBackend(t), func(in map[string]*Node) *Node { return L1(in["input"], in["no-such-input"]).Done() })
+	_, err = c.Run(testbackend.Get(t), func(in map[string]*Node) *Node { return L1(in["input"], in["no-such-input"]).Done() })
 	if err == nil || !strings.Contains(err.Error(), "l1_loss/basic/mean") || !strings.Contains(err.Error(), "target is nil") {
 		t.Errorf("Run(bad loss) = %v, want the case and the loss's error", err)
 	}
@@ -193,7 +194,7 @@ func TestGoldenErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.Run(testBackend(t), func(in map[string]*Node) *Node { return in["target"] })
+	_, err = c.Run(testbackend.Get(t), func(in map[string]*Node) *Node { return in["target"] })
 	if err == nil || !strings.Contains(err.Error(), "result: tensor of dtype Int64, want Float32 or Float64") {
 		t.Errorf("Run(class indices) = %v, want an error about the dtype", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/godl-book/godl/internal/testbackend"
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 )
@@ -12,7 +13,7 @@ import (
 // exec runs fn on args with the test backend and returns each output's values as float64.
 func exec(t *testing.T, fn func([]*Node) []*Node, args ...any) [][]float64 {
 	t.Helper()
-	e, err := NewExec(testBackend(t), fn)
+	e, err := NewExec(testbackend.Get(t), fn)
 	if err != nil {
 		t.Fatal(err)
 	}

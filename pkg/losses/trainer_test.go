@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/godl-book/godl/internal/testbackend"
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
@@ -34,7 +35,7 @@ func trainSteps(t *testing.T, lossFn train.LossFn, steps int) ([]float64, error)
 	ctx := context.New()
 	ctx.SetParam(context.ParamInitialSeed, int64(6)) // the same initial weights every run
 	opt := optimizers.StochasticGradientDescent().WithLearningRate(0.3).WithDecay(false).Done()
-	trainer := train.NewTrainer(testBackend(t), ctx, linearModel, lossFn, opt, nil, nil)
+	trainer := train.NewTrainer(testbackend.Get(t), ctx, linearModel, lossFn, opt, nil, nil)
 	x, labels := trainingBatch()
 	var history []float64
 	for range steps {

@@ -10,8 +10,7 @@ import (
 
 	"github.com/godl-book/godl/internal/floats"
 	"github.com/godl-book/godl/internal/goldens"
-	"github.com/godl-book/godl/pkg/backend"
-	"github.com/gomlx/gomlx/backends"
+	"github.com/godl-book/godl/internal/testbackend"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	. "github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
@@ -87,15 +86,6 @@ func loadGolden(t *testing.T) *goldenFile {
 		t.Fatalf("loading goldens: %v", goldenErr)
 	}
 	return &golden
-}
-
-func testBackend(t *testing.T) backends.Backend {
-	t.Helper()
-	be, err := backend.Default()
-	if err != nil {
-		t.Fatalf("backend.Default: %v", err)
-	}
-	return be
 }
 
 // optimizerFor builds this package's optimizer for a golden case: an Optimizer for the
@@ -283,7 +273,7 @@ func trajectoryErr(gotLoss, wantLoss float64, got, want []float64) (float64, str
 
 func TestGoldenTrajectories(t *testing.T) {
 	gf := loadGolden(t)
-	be := testBackend(t)
+	be := testbackend.Get(t)
 	if gf.TorchVersion == "" || len(gf.Cases) == 0 {
 		t.Fatalf("goldens have no torch version or no cases")
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/godl-book/godl/internal/floats"
 	"github.com/godl-book/godl/internal/goldens"
+	"github.com/godl-book/godl/internal/testbackend"
 )
 
 // caseOption is the number a golden case sets for key, NaN if none.
@@ -46,7 +47,7 @@ func runCase(t *testing.T, gf *goldenFile, c goldenCase, opt optimizers.Interfac
 	}
 	ctx := context.New()
 	loss := problem(t, gf, c.Problem, dtype, ctx)
-	return replay(t, testBackend(t), gf, c, ctx, loss, opt, steps, math.Inf(1))
+	return replay(t, testbackend.Get(t), gf, c, ctx, loss, opt, steps, math.Inf(1))
 }
 
 // replay runs steps updates of opt on loss in ctx, compares each step's loss and parameters with
@@ -104,7 +105,7 @@ func TestGoMLXAdamNeedsTorchEps(t *testing.T) {
 func TestTrainerFollowsTorch(t *testing.T) {
 	gf := loadGolden(t)
 	c := findCase(t, gf, "adam/mlp/float32")
-	be := testBackend(t)
+	be := testbackend.Get(t)
 	ctx := context.New()
 	problem(t, gf, "mlp", dtypes.Float32, ctx) // creates w1, b1, w2, b2
 	vars := map[string]*context.Variable{}
@@ -157,7 +158,7 @@ func sgdOnHalfSquare(t *testing.T, opt optimizers.Interface) (*context.Context, 
 	t.Helper()
 	ctx := context.New()
 	xVar := ctx.In("layer").VariableWithValue("x", []float64{1})
-	exec, err := context.NewExec(testBackend(t), ctx, func(ctx *context.Context, g *Graph) *Node {
+	exec, err := context.NewExec(testbackend.Get(t), ctx, func(ctx *context.Context, g *Graph) *Node {
 		x := xVar.ValueGraph(g)
 		l := MulScalar(ReduceAllSum(Mul(x, x)), 0.5)
 		opt.UpdateGraph(ctx, g, l)
@@ -222,7 +223,7 @@ func TestCosineScheduleDrivesSGD(t *testing.T) {
 	ctx := context.New()
 	xVar := ctx.VariableWithValue("x", []float64{1})
 	opt := SGD(0.1).Done()
-	exec, err := context.NewExec(testBackend(t), ctx, func(ctx *context.Context, g *Graph) *Node {
+	exec, err := context.NewExec(testbackend.Get(t), ctx, func(ctx *context.Context, g *Graph) *Node {
 		ctx.SetTraining(g, true)
 		cosineschedule.New(ctx, g, dtypes.Float64).LearningRate(0.1).PeriodSteps(4).Done()
 		x := xVar.ValueGraph(g)
@@ -250,7 +251,7 @@ func TestClearRestartsState(t *testing.T) {
 	gf := loadGolden(t)
 	c := findCase(t, gf, "sgd_momentum/quadratic/float64")
 	opt := SGD(caseOption(c, "lr")).Momentum(caseOption(c, "momentum")).Done()
-	be := testBackend(t)
+	be := testbackend.Get(t)
 	ctx := context.New()
 	loss := problem(t, gf, c.Problem, dtypes.Float64, ctx)
 	newExec := func() *context.Exec {
@@ -505,7 +506,7 @@ func TestObjectiveParams(t *testing.T) {
 	ctx := context.New()
 	a := ctx.In("a").VariableWithValue("w", [][]float32{{1, 2}, {3, 4}})
 	b := ctx.VariableWithValue("b", []float64{5})
-	obj, err := NewObjective(testBackend(t), ctx, func(ctx *context.Context, g *Graph) *Node {
+	obj, err := NewObjective(testbackend.Get(t), ctx, func(ctx *context.Context, g *Graph) *Node {
 		return Add(ReduceAllSum(Square(ConvertDType(a.ValueGraph(g), dtypes.Float64))), ReduceAllSum(b.ValueGraph(g)))
 	})
 	if err != nil {
@@ -527,7 +528,7 @@ func TestObjectiveParams(t *testing.T) {
 	}
 	// Variables that the loss creates itself are initialized by NewObjective.
 	ctx2 := context.New()
-	obj2, err := NewObjective(testBackend(t), ctx2, func(ctx *context.Context, g *Graph) *Node {
+	obj2, err := NewObjective(testbackend.Get(t), ctx2, func(ctx *context.Context, g *Graph) *Node {
 		w := ctx.In("dense").WithInitializer(func(g *Graph, s shapes.Shape) *Node {
 			return BroadcastToShape(Scalar(g, s.DType, 0.5), s)
 		}).VariableWithShape("w", shapes.Make(dtypes.Float32, 3))
@@ -542,7 +543,7 @@ func TestObjectiveParams(t *testing.T) {
 	if err := obj.SetParams([]float64{1}); err == nil {
 		t.Error("SetParams with 1 value for 5 parameters succeeded")
 	}
-	if _, err := NewObjective(testBackend(t), context.New(), func(ctx *context.Context, g *Graph) *Node {
+	if _, err := NewObjective(testbackend.Get(t), context.New(), func(ctx *context.Context, g *Graph) *Node {
 		return Const(g, []float64{1, 2})
 	}); err == nil {
 		t.Error("NewObjective with a vector loss succeeded")

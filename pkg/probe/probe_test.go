@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
@@ -13,18 +12,9 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/context/initializers"
 
-	"github.com/godl-book/godl/pkg/backend"
+	"github.com/godl-book/godl/internal/testbackend"
 	"github.com/godl-book/godl/pkg/probe"
 )
-
-func testBackend(t *testing.T) backends.Backend {
-	t.Helper()
-	b, err := backend.Default()
-	if err != nil {
-		t.Fatalf("backend: %v", err)
-	}
-	return b
-}
 
 // linear is x·W + b from the flattened pixels to 3 classes, starting at zero.
 func linear(ctx *context.Context, images *graph.Node) *graph.Node {
@@ -43,7 +33,7 @@ func TestGradNormsByHand(t *testing.T) {
 	labels := []int32{0, 2}
 	images := tensors.FromFlatDataAndDimensions(pix, 2, 2, 2, 1)
 	ctx := context.New()
-	norms, err := probe.GradNorms(testBackend(t), ctx, linear, images,
+	norms, err := probe.GradNorms(testbackend.Get(t), ctx, linear, images,
 		tensors.FromFlatDataAndDimensions(labels, 2, 1))
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +73,7 @@ func TestGradNormsByHand(t *testing.T) {
 	}
 
 	// The same context again: the variables exist now and are reused, so the norms are the same.
-	again, err := probe.GradNorms(testBackend(t), ctx, linear, images, tensors.FromFlatDataAndDimensions(labels, 2))
+	again, err := probe.GradNorms(testbackend.Get(t), ctx, linear, images, tensors.FromFlatDataAndDimensions(labels, 2))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +83,7 @@ func TestGradNormsByHand(t *testing.T) {
 }
 
 func TestGradNormsErrors(t *testing.T) {
-	b := testBackend(t)
+	b := testbackend.Get(t)
 	images := tensors.FromShape(shapes.Make(dtypes.Float32, 2, 2, 2, 1))
 	labels := tensors.FromFlatDataAndDimensions([]int32{0, 1}, 2, 1)
 	if _, err := probe.GradNorms(b, context.New(), nil, images, labels); err == nil ||
