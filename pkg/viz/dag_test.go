@@ -51,6 +51,9 @@ func TestDAGDrawsEveryNodeAndEdge(t *testing.T) {
 	if strings.Contains(svg, ">backward<") {
 		t.Error("legend names a role no node has")
 	}
+	if d := parseSVG(t, svg); d.w <= 0 || d.h <= 0 { // well-formed XML, with a size
+		t.Errorf("size %v×%v", d.w, d.h)
+	}
 }
 
 func TestDAGBadInput(t *testing.T) {
