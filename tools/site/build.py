@@ -157,7 +157,7 @@ def stage_notebook(clean: Path, chosen: Path, mode: str, dest: Path) -> None:
     if chosen != clean:
         original = json.loads(clean.read_text(encoding="utf-8"))
         if [_source(c) for c in original.get("cells", [])] != [_source(c) for c in nb["cells"]]:
-            print(f"note: {executed} differs from {clean} in its cells; the site shows the executed copy")
+            print(f"note: {chosen} differs from {clean} in its cells; the site shows the executed copy")
     meta = nb.setdefault("metadata", {})
     meta.pop("widgets", None)  # widget state would make myst-nb load require.js from a CDN
     kernel = (meta.get("kernelspec") or {}).get("name", "")
