@@ -19,10 +19,12 @@ type progress struct {
 	now                func() time.Time // the clock
 	displayID          string           // GoNB display to update in place; "" outside a notebook
 	out                io.Writer        // terminal output; nil in a notebook
+	heldOut            string           // what the epoch line calls the held-out set
 }
 
-func newProgress(totalSteps, epochs int) *progress {
-	p := &progress{total: totalSteps, epochs: epochs, start: time.Now(), now: time.Now}
+// newProgress makes the bar of a run; heldOut names the set evaluated after each epoch.
+func newProgress(totalSteps, epochs int, heldOut string) *progress {
+	p := &progress{total: totalSteps, epochs: epochs, start: time.Now(), now: time.Now, heldOut: heldOut}
 	if gonbui.IsNotebook {
 		p.displayID = "godl-progress-" + gonbui.UniqueID()
 	} else {
@@ -87,6 +89,11 @@ func (p *progress) epoch(e Epoch) {
 	if p.out != nil {
 		fmt.Fprint(p.out, "\r\033[K")
 	}
-	fmt.Printf("epoch %d/%d  train loss %.4f acc %.2f%%  |  test loss %.4f acc %.2f%%  |  %.0f examples/s\n",
-		e.Epoch, p.epochs, e.TrainLoss, 100*e.TrainAccuracy, e.TestLoss, 100*e.TestAccuracy, e.ExamplesPerSecond())
+	heldOut := p.heldOut
+	if heldOut == "" {
+		heldOut = "test"
+	}
+	fmt.Printf("epoch %d/%d  train loss %.4f acc %.2f%%  |  %s loss %.4f acc %.2f%%  |  %.0f examples/s\n",
+		e.Epoch, p.epochs, e.TrainLoss, 100*e.TrainAccuracy, heldOut, e.TestLoss, 100*e.TestAccuracy,
+		e.ExamplesPerSecond())
 }

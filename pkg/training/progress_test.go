@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/godl-book/godl/pkg/datasets"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
 )
 
 // TestProgressEstimateExcludesCompilation: a first step of 60 s (compiling) followed by steps
@@ -29,5 +32,22 @@ func TestProgressEstimateExcludesCompilation(t *testing.T) {
 	p.total = 0
 	if got := p.text(11, 1, clock); got != "step 11  loss 1.0000  1m1s elapsed" {
 		t.Errorf("unknown total: %q, want the step, loss and elapsed time only", got)
+	}
+}
+
+// TestHeldOutName: the epoch line calls the held-out set by its split, so a validation split
+// is not printed as "test".
+func TestHeldOutName(t *testing.T) {
+	x := tensors.FromValue([][]float32{{1}, {2}})
+	y := tensors.FromValue([]int32{0, 1})
+	for name, want := range map[string]string{"fashion-mnist/valid": "valid", "mnist/test": "test",
+		"pairs": "pairs", "": "test"} {
+		d := datasets.FromTensors(name, 1, []*tensors.Tensor{x}, []*tensors.Tensor{y})
+		if got := heldOutName("", d); got != want {
+			t.Errorf("heldOutName of data %q = %q, want %q", name, got, want)
+		}
+		if got := heldOutName(name, nil); got != want {
+			t.Errorf("heldOutName(%q, nil) = %q, want %q", name, got, want)
+		}
 	}
 }

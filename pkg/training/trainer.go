@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/godl-book/godl/pkg/backend"
@@ -53,6 +54,7 @@ type Trainer struct {
 	cfg        *config
 	gomlx      *train.Trainer
 	afterEpoch func(*Epoch) error // Fit's evaluation with a confusion matrix, before the epoch is recorded
+	heldOut    string             // the name of the set afterEpoch evaluates, for the epoch line
 	started    bool               // whether Fit was called: only the first one resumes
 	cosineBase float64            // the learning rate CosineDecay starts from, read at the first step
 }
@@ -154,7 +156,7 @@ func (t *Trainer) Fit(trainData, testData train.Dataset) error {
 	}
 	var bar *progress
 	if t.cfg.progress && first <= last {
-		bar = newProgress((last-first+1)*stepsPerEpoch, last)
+		bar = newProgress((last-first+1)*stepsPerEpoch, last, heldOutName(t.heldOut, testData))
 	}
 	schedule := cosine{total: (last - scheduleFirst + 1) * stepsPerEpoch, base: t.cosineBase}
 	finalize := true // free each batch after its step, unless the data set keeps its tensors
@@ -368,4 +370,20 @@ func scalar(t *tensors.Tensor) (float64, error) {
 		return x, nil
 	}
 	return math.NaN(), fmt.Errorf("training: metric of type %T, want a float scalar", v)
+}
+
+// heldOutName is the split part of the held-out data set's name ("valid" for
+// "fashion-mnist/valid"), or "test": heldOut when Fit was told it, else testData's.
+func heldOutName(heldOut string, testData train.Dataset) string {
+	name := heldOut
+	if name == "" && testData != nil {
+		name = testData.Name()
+	}
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		name = name[i+1:]
+	}
+	if name == "" {
+		return "test"
+	}
+	return name
 }

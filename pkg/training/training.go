@@ -126,6 +126,7 @@ func Fit(model Model, trainSet, testSet *datasets.Dataset, opt optimizers.Interf
 	if loader.Len() == 0 {
 		return nil, fmt.Errorf("training: %d training examples give no full batch of %d", trainSet.Len(), cfg.batchSize)
 	}
+	t.heldOut = testSet.Name
 	t.afterEpoch = func(e *Epoch) error {
 		ev, err := run.Evaluate(testSet)
 		if err != nil {
