@@ -267,10 +267,10 @@ def test_entrypoint_uses_the_token_or_password_given(tmp_path):
     assert option(args, "--IdentityProvider.token") == "s3cret"
     assert "http://127.0.0.1:8888/lab?token=s3cret" in r.stderr
     assert args[-2] == "--ServerApp.base_url=/godl/", "options after the image name go to jupyter"
-    r, args = run_entrypoint(tmp_path, {"JUPYTER_PASSWORD": "pw", "GODL_TERMINALS": "1"})
+    r, args = run_entrypoint(tmp_path, {"JUPYTER_PASSWORD": "correct-horse-battery", "GODL_TERMINALS": "1"})
     assert r.returncode == 0, r.stderr
     hashed = option(args, "--PasswordIdentityProvider.hashed_password")
-    assert hashed and "pw" not in hashed and option(args, "--IdentityProvider.token") == ""
+    assert hashed and "correct-horse-battery" not in hashed and option(args, "--IdentityProvider.token") == ""
     assert option(args, "--ServerApp.terminals_enabled") == "True"
 
 
