@@ -35,11 +35,7 @@ func (c *AdamaxConfig) WeightDecay(lambda float64) *AdamaxConfig { c.weightDecay
 func (c *AdamaxConfig) Done() Optimizer {
 	cfg := *c
 	o := &optimizer{name: "Adamax", scope: Scope + "/adamax", lr: cfg.lr}
-	o.check(cfg.lr >= 0, "learning rate %g, want ≥ 0", cfg.lr)
-	o.check(cfg.eps >= 0, "eps %g, want ≥ 0", cfg.eps)
-	o.check(cfg.beta1 >= 0 && cfg.beta1 < 1, "beta1 %g, want in [0, 1)", cfg.beta1)
-	o.check(cfg.beta2 >= 0 && cfg.beta2 < 1, "beta2 %g, want in [0, 1)", cfg.beta2)
-	o.check(cfg.weightDecay >= 0, "weight decay %g, want ≥ 0", cfg.weightDecay)
+	o.checkAdam(cfg.lr, cfg.eps, cfg.beta1, cfg.beta2, cfg.weightDecay)
 	o.rule = func(u *update, p, grad *Node) *Node {
 		g := u.g
 		if cfg.weightDecay != 0 {

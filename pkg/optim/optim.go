@@ -93,6 +93,15 @@ func (o *optimizer) check(ok bool, format string, args ...any) {
 	}
 }
 
+// checkAdam checks the settings that Adam, AdamW, AMSGrad and Adamax share.
+func (o *optimizer) checkAdam(lr, eps, beta1, beta2, weightDecay float64) {
+	o.check(lr >= 0, "learning rate %g, want ≥ 0", lr)
+	o.check(eps >= 0, "eps %g, want ≥ 0", eps)
+	o.check(beta1 >= 0 && beta1 < 1, "beta1 %g, want in [0, 1)", beta1)
+	o.check(beta2 >= 0 && beta2 < 1, "beta2 %g, want in [0, 1)", beta2)
+	o.check(weightDecay >= 0, "weight decay %g, want ≥ 0", weightDecay)
+}
+
 // UpdateGraph implements optimizers.Interface: it adds to g the gradient of loss with respect
 // to every trainable variable, and the update of each variable and of the optimizer's state.
 // It panics (as GoMLX graph building does) on an invalid setting; GoMLX's executors and
