@@ -20,7 +20,7 @@ func Resample(x []float32, from, to int) ([]float32, error) {
 		return append([]float32(nil), x...), nil
 	}
 	rate := max(up, down)
-	if rate > 1<<20 {
+	if rate > 1<<16 {
 		return nil, fmt.Errorf("audio: resample from %d Hz to %d Hz: ratio %d/%d needs a filter of %d taps; "+
 			"round a rate first", from, to, up, down, 20*rate+1)
 	}

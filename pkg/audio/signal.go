@@ -81,9 +81,5 @@ func Speak(text, voice, path string) error {
 		return fmt.Errorf("audio: espeak-ng -v %q -w %s: %v: %s", voice, path, err,
 			strings.TrimSpace(stderr.String()))
 	}
-	if msg := strings.TrimSpace(stderr.String()); msg != "" {
-		// espeak-ng exits 0 on an unknown voice, printing the complaint and writing nothing.
-		return fmt.Errorf("audio: espeak-ng -v %q -w %s: %s", voice, path, msg)
-	}
 	return nil
 }
