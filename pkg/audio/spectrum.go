@@ -167,3 +167,33 @@ func MaxPower(s [][]float32) float64 {
 	}
 	return m
 }
+
+// Upright turns a [frame][bin] spectrogram into [bin][frame] with the highest bin first, the
+// layout of a spectrogram picture: viz.Heatmap draws row 0 at the top, so time runs left to right
+// and low frequencies sit at the bottom. Chapter 12 draws spectrograms with it.
+func Upright(s [][]float32) [][]float32 {
+	if len(s) == 0 {
+		return nil
+	}
+	out := make([][]float32, len(s[0]))
+	for k := range out {
+		row := make([]float32, len(s))
+		for t := range s {
+			row[t] = s[t][len(out)-1-k]
+		}
+		out[k] = row
+	}
+	return out
+}
+
+// PeakBin returns the index of the largest value of a spectrum frame (the first, on ties; −1
+// for an empty frame); BinFrequency turns it into Hz.
+func PeakBin(frame []float32) int {
+	best := -1
+	for i, v := range frame {
+		if best < 0 || v > frame[best] {
+			best = i
+		}
+	}
+	return best
+}

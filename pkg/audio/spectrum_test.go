@@ -45,7 +45,7 @@ func TestToneAtItsBin(t *testing.T) {
 		}
 		p := PowerSpectrogram(s)
 		for f := 4; f < len(p)-4; f++ {
-			if k := argmax(p[f]); k != tc.bin {
+			if k := PeakBin(p[f]); k != tc.bin {
 				t.Errorf("%g Hz at %d Hz, nFFT %d: frame %d peaks at bin %d, want %d", freq, tc.rate,
 					tc.nFFT, f, k, tc.bin)
 			}
@@ -56,14 +56,25 @@ func TestToneAtItsBin(t *testing.T) {
 	}
 }
 
-func argmax(x []float32) int {
-	best := 0
-	for i, v := range x {
-		if v > x[best] {
-			best = i
+func TestUprightAndPeakBin(t *testing.T) {
+	s := [][]float32{{1, 2, 3}, {4, 5, 6}} // 2 frames of 3 bins
+	want := [][]float32{{3, 6}, {2, 5}, {1, 4}}
+	got := Upright(s)
+	for k := range want {
+		for f := range want[k] {
+			if got[k][f] != want[k][f] {
+				t.Fatalf("Upright = %v, want %v", got, want)
+			}
 		}
 	}
-	return best
+	for _, tc := range []struct {
+		x    []float32
+		want int
+	}{{nil, -1}, {[]float32{-3}, 0}, {[]float32{1, 7, 7, 2}, 1}, {[]float32{-5, -2, -9}, 1}} {
+		if got := PeakBin(tc.x); got != tc.want {
+			t.Errorf("PeakBin(%v) = %d, want %d", tc.x, got, tc.want)
+		}
+	}
 }
 
 // A chirp's peak bin climbs from f0 to f1.
@@ -72,8 +83,8 @@ func TestChirpRises(t *testing.T) {
 	w, _ := Window("hann", nFFT)
 	s, _ := STFT(Chirp(500, 4000, rate, 1), nFFT, 256, w, false)
 	p := PowerSpectrogram(s)
-	first := BinFrequency(argmax(p[0]), nFFT, rate)
-	last := BinFrequency(argmax(p[len(p)-1]), nFFT, rate)
+	first := BinFrequency(PeakBin(p[0]), nFFT, rate)
+	last := BinFrequency(PeakBin(p[len(p)-1]), nFFT, rate)
 	if math.Abs(first-500-3500*0.016) > 40 || math.Abs(last-4000+3500*0.016) > 40 {
 		t.Errorf("chirp 500→4000 Hz: first frame peaks at %g Hz, last at %g Hz", first, last)
 	}
@@ -131,7 +142,7 @@ func TestResampleKeepsToneAndStopsAliases(t *testing.T) {
 		nFFT := tc.to / 10 // bins 10 Hz apart
 		w, _ := Window("hann", nFFT)
 		s, _ := STFT(y, nFFT, nFFT, w, false)
-		if f := BinFrequency(argmax(PowerSpectrogram(s)[1]), nFFT, tc.to); f != 1000 {
+		if f := BinFrequency(PeakBin(PowerSpectrogram(s)[1]), nFFT, tc.to); f != 1000 {
 			t.Errorf("%d→%d: the 1 kHz tone peaks at %g Hz", tc.from, tc.to, f)
 		}
 	}
