@@ -164,4 +164,3 @@ func nativeGradientErr(layer func(*context.Context, *graph.Node) *graph.Node, x 
 	}
 	return err
 }
-
