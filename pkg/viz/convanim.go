@@ -8,7 +8,12 @@ import (
 	"image/color"
 	"image/gif"
 	"os"
+	"time"
 	"unicode/utf8"
+
+	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/janpfeifer/gonb/gonbui/dom"
+	"github.com/janpfeifer/gonb/gonbui/widgets"
 )
 
 // ConvSpec is the arithmetic of one convolution along both axes of a square input of N pixels:
@@ -276,4 +281,71 @@ func (a *ConvAnim) render() (*canvas, error) {
 	cv.printf(`<image class="conv-animation" x="%s" y="%d" width="%d" height="%d" xlink:href="data:image/gif;base64,%s"/>`+"\n",
 		num((w-float64(cfg.Width))/2), captionH, cfg.Width, cfg.Height, base64.StdEncoding.EncodeToString(data))
 	return cv, nil
+}
+
+// Interactive reports whether this program runs in a notebook a person is looking at: a GoNB
+// cell in a kernel that Jupyter Server started for an open notebook (it sets $JPY_SESSION_NAME;
+// nbclient, which the book's harness and site builds run notebooks with, does not), unless
+// $GODL_STATIC is set. Widgets wait for the browser to answer, so cells use them only then.
+func Interactive() bool {
+	return gonbui.IsNotebook && os.Getenv("JPY_SESSION_NAME") != "" && os.Getenv("GODL_STATIC") == ""
+}
+
+// ExploreLimit is how long ConvExplorer's sliders stay live before the cell ends.
+const ExploreLimit = 15 * time.Minute
+
+// ConvExplorer lets the reader set the kernel, stride, padding and dilation of a convolution
+// of an n×n input with sliders and redraws its animation at every change — in JupyterLab
+// (Interactive), for ExploreLimit or until the cell is interrupted. Elsewhere — the harness,
+// the book's site — it displays the fixed animations instead, three to a row, and returns at
+// once.
+func ConvExplorer(n int, fixed ...*ConvAnim) error {
+	if !Interactive() {
+		for start := 0; start < len(fixed); start += 3 {
+			var row []Figure
+			for _, a := range fixed[start:min(start+3, len(fixed))] {
+				row = append(row, a)
+			}
+			if err := Row(row...).Display(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	controls, figure := "conv_controls_"+gonbui.UniqueId(), "conv_figure_"+gonbui.UniqueId()
+	gonbui.DisplayHTML(fmt.Sprintf(`<div id=%q style="display:grid;grid-template-columns:auto auto;gap:2px 8px;width:max-content"></div>`, controls))
+	names := []string{"kernel", "stride", "padding", "dilation"}
+	ranges := [][3]int{{1, 5, 3}, {1, 3, 1}, {0, 3, 0}, {1, 3, 1}} // min, max, start
+	sliders := make([]*widgets.SliderBuilder, len(names))
+	for i, name := range names {
+		dom.Append(controls, fmt.Sprintf("<span>%s</span>", name))
+		sliders[i] = widgets.Slider(ranges[i][0], ranges[i][1], ranges[i][2]).AppendTo(controls).Done()
+	}
+	changed := make(chan struct{}, 1)
+	for _, s := range sliders {
+		updates := s.Listen().LatestOnly()
+		go func() {
+			for range updates.C {
+				select {
+				case changed <- struct{}{}:
+				default:
+				}
+			}
+		}()
+	}
+	deadline := time.After(ExploreLimit)
+	for {
+		spec := ConvSpec{N: n, Kernel: sliders[0].Value(), Stride: sliders[1].Value(),
+			Padding: sliders[2].Value(), Dilation: sliders[3].Value()}
+		svg, err := ConvAnimation("", spec).SVG()
+		if err != nil {
+			svg = "<pre>" + esc(err.Error()) + "</pre>"
+		}
+		gonbui.UpdateHTML(figure, svg)
+		select {
+		case <-changed:
+		case <-deadline:
+			return nil
+		}
+	}
 }

@@ -131,3 +131,21 @@ func hex(c color.Color) string {
 	r, g, b, _ := c.RGBA()
 	return fmt.Sprintf("#%02x%02x%02x", r>>8, g>>8, b>>8)
 }
+
+// TestConvExplorerOutsideJupyterLab checks that the explorer does not wait for sliders where no
+// browser answers: outside a notebook it is never interactive, even with Jupyter Server's
+// variable set, and it returns at once — with the error of an animation that cannot be drawn.
+func TestConvExplorerOutsideJupyterLab(t *testing.T) {
+	t.Setenv("JPY_SESSION_NAME", "10-convolution.ipynb")
+	if viz.Interactive() {
+		t.Fatal("Interactive() outside a notebook")
+	}
+	ok := viz.ConvAnimation("", viz.ConvSpec{N: 4, Kernel: 3})
+	if err := viz.ConvExplorer(5, ok, ok, ok, ok); err != nil {
+		t.Errorf("ConvExplorer: %v", err)
+	}
+	bad := viz.ConvAnimation("bad", viz.ConvSpec{N: 2, Kernel: 3})
+	if err := viz.ConvExplorer(5, ok, bad); err == nil || !strings.Contains(err.Error(), "spans 3 cells") {
+		t.Errorf("ConvExplorer with an impossible animation: error %v", err)
+	}
+}
