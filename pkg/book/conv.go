@@ -3,6 +3,8 @@ package book
 import (
 	"fmt"
 	"image/color"
+	"math"
+	"math/rand/v2"
 
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
@@ -147,7 +149,7 @@ func LearnKernel(x, target *tensors.Tensor, k, steps int, opt optim.Optimizer) (
 	ctx := context.New()
 	ctx.In("edge").VariableWithValue("weight", tensors.FromFlatDataAndDimensions(make([]float32, k*k), k, k, 1, 1))
 	step, err := context.NewExec(be, ctx.Reuse(), func(ctx *context.Context, x, target *graph.Node) *graph.Node {
-		y := layers.Conv2D(ctx.In("edge"), x, 1, k).Padding((k-1)/2).Bias(false).Done()
+		y := layers.Conv2D(ctx.In("edge"), x, 1, k).Padding((k - 1) / 2).Bias(false).Done()
 		loss := graph.ReduceAllMean(graph.Square(graph.Sub(y, target)))
 		opt.UpdateGraph(ctx, x.Graph(), loss)
 		return loss
@@ -170,4 +172,97 @@ func LearnKernel(x, target *tensors.Tensor, k, steps int, opt optim.Optimizer) (
 	}
 	fit.Kernel = tensors.MustCopyFlatData[float32](w)
 	return fit, nil
+}
+
+// EdgeMaps applies the 3×3 kernel k, as EdgeKernel spreads it over the channels, with padding
+// 1 to the photograph name at size×size for each channel count (1 grey, 3 RGB, 4 RGBA), and
+// returns one size×size edge map per count: chapter 10's comparison of channels.
+func EdgeMaps(name string, size int, k []float32, channels ...int) ([][]float32, error) {
+	var maps [][]float32
+	for _, c := range channels {
+		x, err := PhotoTensor(name, c, size)
+		if err != nil {
+			return nil, err
+		}
+		w, err := EdgeKernel(k, c)
+		if err != nil {
+			return nil, err
+		}
+		y, err := RunConv(x, w, nil, byhand.Conv{Padding: 1}, false)
+		if err != nil {
+			return nil, err
+		}
+		maps = append(maps, tensors.MustCopyFlatData[float32](y))
+	}
+	return maps, nil
+}
+
+// Random returns a float32 tensor of the given dimensions holding N(0, 1) values drawn from seed:
+// the inputs and weights of chapter 10's comparisons, the same on every run.
+func Random(seed uint64, dims ...int) *tensors.Tensor {
+	r := rand.New(rand.NewPCG(seed, 10))
+	n := 1
+	for _, d := range dims {
+		n *= d
+	}
+	v := make([]float32, n)
+	for i := range v {
+		v[i] = float32(r.NormFloat64())
+	}
+	return tensors.FromFlatDataAndDimensions(v, dims...)
+}
+
+// MaxDiff is the largest |a[i] − b[i]| of two float32 tensors of the same shape.
+func MaxDiff(a, b *tensors.Tensor) (float64, error) {
+	if a == nil || b == nil || !a.Shape().Equal(b.Shape()) {
+		return 0, fmt.Errorf("book: MaxDiff: shapes %v and %v differ", a, b)
+	}
+	av, err := tensors.CopyFlatData[float32](a)
+	if err != nil {
+		return 0, fmt.Errorf("book: MaxDiff: %w", err)
+	}
+	bv, err := tensors.CopyFlatData[float32](b)
+	if err != nil {
+		return 0, fmt.Errorf("book: MaxDiff: %w", err)
+	}
+	worst := 0.0
+	for i := range av {
+		worst = max(worst, math.Abs(float64(av[i])-float64(bv[i])))
+	}
+	return worst, nil
+}
+
+// Inner is the inner product Σ a[i]·b[i] of two float32 tensors of the same shape, in float64.
+func Inner(a, b *tensors.Tensor) (float64, error) {
+	if a == nil || b == nil || !a.Shape().Equal(b.Shape()) {
+		return 0, fmt.Errorf("book: Inner: shapes %v and %v differ", a, b)
+	}
+	av, bv := tensors.MustCopyFlatData[float32](a), tensors.MustCopyFlatData[float32](b)
+	sum := 0.0
+	for i := range av {
+		sum += float64(av[i]) * float64(bv[i])
+	}
+	return sum, nil
+}
+
+// SwapInOut turns a Conv2D weight [kh, kw, in, out] into [kh, kw, out, in]: the weight of the
+// ConvTranspose2D that computes that convolution's gradient with respect to its input.
+func SwapInOut(w *tensors.Tensor) (*tensors.Tensor, error) {
+	if w == nil || w.Rank() != 4 {
+		return nil, fmt.Errorf("book: SwapInOut: weight %v, want rank 4 [kh, kw, in, out]", w)
+	}
+	d := w.Shape().Dimensions
+	v, err := tensors.CopyFlatData[float32](w)
+	if err != nil {
+		return nil, fmt.Errorf("book: SwapInOut: %w", err)
+	}
+	out := make([]float32, len(v))
+	for uv := range d[0] * d[1] {
+		for c := range d[2] {
+			for o := range d[3] {
+				out[(uv*d[3]+o)*d[2]+c] = v[(uv*d[2]+c)*d[3]+o]
+			}
+		}
+	}
+	return tensors.FromFlatDataAndDimensions(out, d[0], d[1], d[3], d[2]), nil
 }

@@ -89,3 +89,54 @@ func TestLearnKernelFindsSobel(t *testing.T) {
 		t.Error("LearnKernel with an even kernel: no error")
 	}
 }
+
+// TestTransposedIsTheAdjoint checks the identity chapter 10 prints: the transposed convolution
+// with the weight's channels swapped is the adjoint of the convolution, ⟨conv(x), y⟩ =
+// ⟨x, convᵀ(y)⟩ — which is why it computes the convolution's input gradient.
+func TestTransposedIsTheAdjoint(t *testing.T) {
+	x, y, w := book.Random(1, 2, 7, 7, 2), book.Random(2, 2, 4, 4, 3), book.Random(3, 3, 3, 2, 3)
+	o := byhand.Conv{Stride: 2, Padding: 1}
+	cx, err := byhand.Conv2D(x, w, nil, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wt, err := book.SwapInOut(w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ty, err := byhand.ConvTranspose2D(y, wt, nil, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, errA := book.Inner(cx, y)
+	b, errB := book.Inner(x, ty)
+	if errA != nil || errB != nil || math.Abs(a-b) > 1e-4*math.Abs(a) {
+		t.Errorf("⟨conv(x), y⟩ = %v (%v), ⟨x, convᵀ(y)⟩ = %v (%v)", a, errA, b, errB)
+	}
+	if d, err := book.MaxDiff(x, x); err != nil || d != 0 {
+		t.Errorf("MaxDiff(x, x) = %v, %v", d, err)
+	}
+	if _, err := book.MaxDiff(x, y); err == nil {
+		t.Error("MaxDiff of different shapes: no error")
+	}
+	maps, err := book.EdgeMaps("chelsea", 16, book.SobelX, 3, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Alpha is 1 everywhere: inside, Sobel (which sums to 0) ignores it and RGBA's average over
+	// 4 channels is ¾ of RGB's over 3; on the left edge the zero padding adds (1+2+1)/4 = 1.
+	for i := 1; i < 15; i++ {
+		for j := range 16 {
+			rgb, rgba := maps[0][i*16+j], maps[1][i*16+j]
+			want := 0.75 * rgb
+			if j == 0 {
+				want++
+			} else if j == 15 {
+				want--
+			}
+			if math.Abs(float64(rgba-want)) > 1e-5 {
+				t.Fatalf("RGBA edge at (%d, %d) = %v, want %v", i, j, rgba, want)
+			}
+		}
+	}
+}
