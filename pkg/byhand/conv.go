@@ -2,6 +2,7 @@ package byhand
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
@@ -14,6 +15,26 @@ import (
 // layers.ConvTranspose2D.
 type Conv struct {
 	Stride, Padding, Dilation, Groups, OutputPadding int
+}
+
+// String lists the settings that differ from PyTorch's defaults, e.g. "stride 2, padding 1", or
+// "defaults".
+func (o Conv) String() string {
+	var parts []string
+	for _, f := range []struct {
+		name string
+		v    int
+		def  bool // the value is the default
+	}{{"stride", o.Stride, o.Stride <= 1}, {"padding", o.Padding, o.Padding == 0}, {"dilation", o.Dilation, o.Dilation <= 1},
+		{"groups", o.Groups, o.Groups <= 1}, {"output padding", o.OutputPadding, o.OutputPadding == 0}} {
+		if !f.def {
+			parts = append(parts, fmt.Sprintf("%s %d", f.name, f.v))
+		}
+	}
+	if len(parts) == 0 {
+		return "defaults"
+	}
+	return strings.Join(parts, ", ")
 }
 
 func orOne(v int) int {

@@ -242,6 +242,12 @@ func TestOutSizeTable(t *testing.T) {
 		{"2.7 stride 2, padding 1, odd", 6, 3, 3, byhand.Conv{Stride: 2, Padding: 1}},
 		{"5.1 dilation 2", 7, 3, 3, byhand.Conv{Dilation: 2}},
 	}
+	if got := (byhand.Conv{Stride: 2, Padding: 1, OutputPadding: 1}).String(); got != "stride 2, padding 1, output padding 1" {
+		t.Errorf("Conv.String() = %q", got)
+	}
+	if got := (byhand.Conv{Stride: 1}).String(); got != "defaults" {
+		t.Errorf("Conv{Stride: 1}.String() = %q, want \"defaults\"", got)
+	}
 	for _, c := range cases {
 		got, err := c.o.OutSize(c.n, c.k)
 		if err != nil || got != c.want {
