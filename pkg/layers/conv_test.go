@@ -6,7 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 
@@ -163,4 +165,48 @@ func nativeGradientErr(layer func(*context.Context, *graph.Node) *graph.Node, x 
 		err = execErr
 	}
 	return err
+}
+
+// TestConvBadArguments checks that the new settings fail with godl's message on every backend:
+// groups that do not divide the channels, dilations that make the kernel larger than the input,
+// and transposed convolutions with an impossible output padding or output size.
+func TestConvBadArguments(t *testing.T) {
+	cases := []struct {
+		name  string
+		dims  []int
+		layer func(ctx *context.Context, x *graph.Node) *graph.Node
+		want  string
+	}{
+		{"groups 3 of 4 channels", []int{1, 6, 6, 4}, func(ctx *context.Context, x *graph.Node) *graph.Node {
+			return layers.Conv2D(ctx, x, 6, 3).Groups(3).Done()
+		}, "layers: Conv2D: 4 input and 6 output channels in 3 groups"},
+		{"groups 0", []int{1, 6, 6, 4}, func(ctx *context.Context, x *graph.Node) *graph.Node {
+			return layers.Conv2D(ctx, x, 4, 3).Groups(0).Done()
+		}, "dilation 1 and groups 0, want both ≥ 1"},
+		{"dilated kernel > input", []int{1, 6, 6, 1}, func(ctx *context.Context, x *graph.Node) *graph.Node {
+			return layers.Conv2D(ctx, x, 2, 3).Dilation(3).Done()
+		}, "is smaller than the window 7×7"},
+		{"output padding = stride", []int{1, 4, 4, 2}, func(ctx *context.Context, x *graph.Node) *graph.Node {
+			return layers.ConvTranspose2D(ctx, x, 2, 3).Stride(2).OutputPadding(2).Done()
+		}, "0 ≤ output padding < max(stride, dilation)"},
+		{"transposed crops everything", []int{1, 2, 2, 1}, func(ctx *context.Context, x *graph.Node) *graph.Node {
+			return layers.ConvTranspose2D(ctx, x, 1, 3).Padding(3).Done()
+		}, "gives an output of -2×-2"},
+		{"transposed rank 3", []int{4, 4, 2}, func(ctx *context.Context, x *graph.Node) *graph.Node {
+			return layers.ConvTranspose2D(ctx, x, 2, 3).Done()
+		}, "layers: ConvTranspose2D: input shape (Float32)[4 4 2], want rank 4"},
+	}
+	for name, b := range backendsUnderTest(t) {
+		for _, c := range cases {
+			x := tensors.FromShape(shapes.Make(dtypes.Float32, c.dims...))
+			var execErr error
+			err := catch(func() { _, execErr = context.ExecOnce(b, context.New(), c.layer, x) })
+			if err == nil {
+				err = execErr
+			}
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%s on %s: error %v, want one containing %q", c.name, name, err, c.want)
+			}
+		}
+	}
 }
