@@ -6,13 +6,15 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"image/draw"
 	"image/gif"
 	"os"
+	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/janpfeifer/gonb/gonbui"
 	"github.com/janpfeifer/gonb/gonbui/dom"
+	"github.com/janpfeifer/gonb/gonbui/protocol"
 	"github.com/janpfeifer/gonb/gonbui/widgets"
 )
 
@@ -31,10 +33,10 @@ type ConvSpec struct {
 // output pixel. A transposed convolution is drawn as the direct convolution that computes it:
 // stride−1 zeros stuffed between the input pixels, d(k−1)−p zeros around them, stride 1.
 //
-// The frames are encoded as an animated GIF (GIF, SaveGIF); SVG and Display embed that GIF in
-// an SVG under a caption, so notebooks and the book's site show it like every other figure.
+// The frames are encoded as an animated GIF (GIF, SaveGIF), which Display shows as image/gif:
+// browsers animate a GIF in an <img>, but not one embedded in an SVG, so this figure is no SVG
+// Figure; Animations lays several side by side.
 type ConvAnim struct {
-	base
 	title string
 	spec  ConvSpec
 	cell  int
@@ -44,9 +46,12 @@ type ConvAnim struct {
 // ConvAnimation returns the animation of spec, titled title (an empty title: a caption made from
 // spec, such as "3×3 kernel, stride 2, padding 1: 5×5 → 3×3").
 func ConvAnimation(title string, spec ConvSpec) *ConvAnim {
-	a := &ConvAnim{title: title, spec: spec, cell: 14, delay: 50}
-	a.base = base{fig: a, where: fmt.Sprintf("ConvAnimation(%q)", title), alt: "animation: " + title}
-	return a
+	return &ConvAnim{title: title, spec: spec, cell: 14, delay: 50}
+}
+
+// errorf returns an error that names the animation.
+func (a *ConvAnim) errorf(format string, args ...any) error {
+	return fmt.Errorf("viz: ConvAnimation(%q): "+format, append([]any{a.title}, args...)...)
 }
 
 // Cell sets the side of one grid cell in pixels (default 14).
@@ -263,24 +268,92 @@ func (a *ConvAnim) SaveGIF(path string) error {
 	return nil
 }
 
-// render places the GIF under its caption.
-func (a *ConvAnim) render() (*canvas, error) {
-	data, err := a.GIF()
-	if err != nil {
-		return nil, err
+// Display shows the animation in a GoNB notebook, as image/gif with its caption as the text
+// alternative; outside a notebook it only checks that it draws.
+func (a *ConvAnim) Display() error { return Animations(a).Display() }
+
+// AnimationRow is several conv-arithmetic animations side by side in one GIF; make it with
+// Animations.
+type AnimationRow struct{ anims []*ConvAnim }
+
+// Animations lays the animations out left to right, top-aligned, in one GIF: frame i shows
+// frame i of each, and an animation with fewer frames holds its last one until all have ended.
+// They share the first one's delay.
+func Animations(anims ...*ConvAnim) *AnimationRow { return &AnimationRow{anims: anims} }
+
+// Captions lists the animations' captions, left to right.
+func (r *AnimationRow) Captions() []string {
+	out := make([]string, len(r.anims))
+	for i, a := range r.anims {
+		out[i] = a.Caption()
 	}
-	cfg, err := gif.DecodeConfig(bytes.NewReader(data))
-	if err != nil {
-		return nil, a.errorf("reading back the GIF: %v", err)
+	return out
+}
+
+// GIF encodes the row as an animated GIF that loops forever, holding the last frame longer.
+func (r *AnimationRow) GIF() ([]byte, error) {
+	if len(r.anims) == 0 {
+		return nil, fmt.Errorf("viz: Animations: no animation")
 	}
-	const captionH, captionSize = 24, 12
-	caption := a.Caption()
-	w := max(float64(cfg.Width), 0.6*captionSize*float64(utf8.RuneCountInString(caption))+8)
-	cv := newCanvas(w, float64(cfg.Height+captionH))
-	cv.text(w/2, captionH/2, caption, captionSize, "middle", "title", "")
-	cv.printf(`<image class="conv-animation" x="%s" y="%d" width="%d" height="%d" xlink:href="data:image/gif;base64,%s"/>`+"\n",
-		num((w-float64(cfg.Width))/2), captionH, cfg.Width, cfg.Height, base64.StdEncoding.EncodeToString(data))
-	return cv, nil
+	var all [][]*image.Paletted
+	w, h, n := 0, 0, 0
+	for _, a := range r.anims {
+		frames, err := a.Frames()
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, frames)
+		b := frames[0].Bounds()
+		w, h, n = w+b.Dx(), max(h, b.Dy()), max(n, len(frames))
+	}
+	anim := &gif.GIF{}
+	for i := range n {
+		img := image.NewPaletted(image.Rect(0, 0, w, h), convPalette)
+		x := 0
+		for _, frames := range all {
+			f := frames[min(i, len(frames)-1)]
+			draw.Draw(img, f.Bounds().Add(image.Pt(x, 0)), f, image.Point{}, draw.Src)
+			x += f.Bounds().Dx()
+		}
+		anim.Image = append(anim.Image, img)
+		anim.Delay = append(anim.Delay, r.anims[0].delay)
+	}
+	anim.Delay[n-1] = 4 * r.anims[0].delay
+	var b bytes.Buffer
+	if err := gif.EncodeAll(&b, anim); err != nil {
+		return nil, fmt.Errorf("viz: Animations: encoding GIF: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+// Display prints the captions ("left to right: …") and shows the row in a GoNB notebook as
+// image/gif; outside a notebook it only checks that the GIF encodes.
+func (r *AnimationRow) Display() error {
+	data, err := r.GIF()
+	if err != nil {
+		if gonbui.IsNotebook {
+			fmt.Fprintln(os.Stderr, err)
+		}
+		return err
+	}
+	if !gonbui.IsNotebook {
+		return nil
+	}
+	captions := strings.Join(r.Captions(), " · ")
+	if len(r.anims) > 1 {
+		captions = "left to right: " + captions
+	}
+	fmt.Println(captions)
+	drainOutput()
+	gonbui.SendData(&protocol.DisplayData{Data: map[protocol.MIMEType]any{
+		"image/gif":            data,
+		protocol.MIMETextPlain: "animation: " + captions,
+	}})
+	gonbui.Sync()
+	if err := gonbui.Error(); err != nil {
+		return fmt.Errorf("viz: displaying %s: %w", captions, err)
+	}
+	return nil
 }
 
 // Interactive reports whether this program runs in a notebook a person is looking at: a GoNB
@@ -302,11 +375,7 @@ const ExploreLimit = 15 * time.Minute
 func ConvExplorer(n int, fixed ...*ConvAnim) error {
 	if !Interactive() {
 		for start := 0; start < len(fixed); start += 3 {
-			var row []Figure
-			for _, a := range fixed[start:min(start+3, len(fixed))] {
-				row = append(row, a)
-			}
-			if err := Row(row...).Display(); err != nil {
+			if err := Animations(fixed[start:min(start+3, len(fixed))]...).Display(); err != nil {
 				return err
 			}
 		}
@@ -337,11 +406,14 @@ func ConvExplorer(n int, fixed ...*ConvAnim) error {
 	for {
 		spec := ConvSpec{N: n, Kernel: sliders[0].Value(), Stride: sliders[1].Value(),
 			Padding: sliders[2].Value(), Dilation: sliders[3].Value()}
-		svg, err := ConvAnimation("", spec).SVG()
-		if err != nil {
-			svg = "<pre>" + esc(err.Error()) + "</pre>"
+		a := ConvAnimation("", spec)
+		html := "<pre>" + esc(a.Caption()) + "</pre>"
+		if data, err := a.GIF(); err != nil {
+			html = "<pre>" + esc(err.Error()) + "</pre>"
+		} else {
+			html += `<img src="data:image/gif;base64,` + base64.StdEncoding.EncodeToString(data) + `">`
 		}
-		gonbui.UpdateHTML(figure, svg)
+		gonbui.UpdateHTML(figure, html)
 		select {
 		case <-changed:
 		case <-deadline:

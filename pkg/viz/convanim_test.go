@@ -54,10 +54,42 @@ func TestConvAnimationFrames(t *testing.T) {
 		if err != nil || len(g.Image) != len(frames) {
 			t.Fatalf("%s: GIF decodes to %v frames, error %v", c.name, len(g.Image), err)
 		}
-		svg, err := a.SVG()
-		if err != nil || !strings.Contains(svg, "data:image/gif;base64,") {
-			t.Errorf("%s: the SVG does not embed the GIF (error %v)", c.name, err)
+	}
+}
+
+// TestAnimationsRow checks the row layout: widths add up, the height is the tallest, the frame
+// count the largest, and the shorter animation holds its last frame.
+func TestAnimationsRow(t *testing.T) {
+	short := viz.ConvAnimation("", viz.ConvSpec{N: 4, Kernel: 3}).Cell(10)            // 4 frames
+	long := viz.ConvAnimation("", viz.ConvSpec{N: 5, Kernel: 3, Padding: 1}).Cell(10) // 25 frames
+	row := viz.Animations(short, long)
+	data, err := row.GIF()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := gif.DecodeAll(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sf, _ := short.Frames()
+	lf, _ := long.Frames()
+	sb, lb := sf[0].Bounds(), lf[0].Bounds()
+	if len(g.Image) != 25 || g.Config.Width != sb.Dx()+lb.Dx() || g.Config.Height != max(sb.Dy(), lb.Dy()) {
+		t.Errorf("row: %d frames of %d×%d, want 25 of %d×%d", len(g.Image), g.Config.Width, g.Config.Height,
+			sb.Dx()+lb.Dx(), max(sb.Dy(), lb.Dy()))
+	}
+	// Frame 10 of the row shows the short animation's last frame on the left.
+	last := sf[len(sf)-1]
+	for _, p := range [][2]int{{30, 20}, {sb.Dx() - 20, 30}} {
+		if got, want := hex(g.Image[10].At(p[0], p[1])), hex(last.At(p[0], p[1])); got != want {
+			t.Errorf("row frame 10 at %v: %s, want the short one's last frame's %s", p, got, want)
 		}
+	}
+	if got := row.Captions(); len(got) != 2 || got[0] != "3×3 kernel: 4×4 → 2×2" {
+		t.Errorf("captions %q", got)
+	}
+	if _, err := viz.Animations().GIF(); err == nil {
+		t.Error("an empty row: no error")
 	}
 }
 
