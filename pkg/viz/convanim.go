@@ -10,6 +10,7 @@ import (
 	"image/gif"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/janpfeifer/gonb/gonbui"
@@ -373,7 +374,7 @@ const ExploreLimit = 15 * time.Minute
 // the book's site — it displays the fixed animations instead, three to a row, and returns at
 // once.
 func ConvExplorer(n int, fixed ...*ConvAnim) error {
-	if !Interactive() {
+	static := func() error {
 		for start := 0; start < len(fixed); start += 3 {
 			if err := Animations(fixed[start:min(start+3, len(fixed))]...).Display(); err != nil {
 				return err
@@ -381,20 +382,40 @@ func ConvExplorer(n int, fixed ...*ConvAnim) error {
 		}
 		return nil
 	}
-	controls, figure := "conv_controls_"+gonbui.UniqueId(), "conv_figure_"+gonbui.UniqueId()
-	gonbui.DisplayHTML(fmt.Sprintf(`<div id=%q style="display:grid;grid-template-columns:auto auto;gap:2px 8px;width:max-content"></div>`, controls))
+	if !Interactive() {
+		return static()
+	}
+	// A slider's Done waits for the browser's first answer; if none comes, show the fixed ones.
 	names := []string{"kernel", "stride", "padding", "dilation"}
 	ranges := [][3]int{{1, 5, 3}, {1, 3, 1}, {0, 3, 0}, {1, 3, 1}} // min, max, start
-	sliders := make([]*widgets.SliderBuilder, len(names))
-	for i, name := range names {
-		dom.Append(controls, fmt.Sprintf("<span>%s</span>", name))
-		sliders[i] = widgets.Slider(ranges[i][0], ranges[i][1], ranges[i][2]).AppendTo(controls).Done()
+	built := make(chan []*widgets.SliderBuilder, 1)
+	go func() {
+		controls := "conv_controls_" + gonbui.UniqueId()
+		gonbui.DisplayHTML(fmt.Sprintf(`<div id=%q style="display:grid;grid-template-columns:auto auto;gap:2px 8px"></div>`, controls))
+		var sliders []*widgets.SliderBuilder
+		for i, name := range names {
+			dom.Append(controls, fmt.Sprintf("<span>%s</span>", name))
+			sliders = append(sliders, widgets.Slider(ranges[i][0], ranges[i][1], ranges[i][2]).AppendTo(controls).Done())
+		}
+		built <- sliders
+	}()
+	var sliders []*widgets.SliderBuilder
+	select {
+	case sliders = <-built:
+	case <-time.After(widgetWait):
+		fmt.Println("(the notebook's widgets did not answer: the fixed animations instead)")
+		return static()
 	}
+	var mu sync.Mutex
+	values := []int{ranges[0][2], ranges[1][2], ranges[2][2], ranges[3][2]}
 	changed := make(chan struct{}, 1)
-	for _, s := range sliders {
+	for i, s := range sliders {
 		updates := s.Listen().LatestOnly()
 		go func() {
-			for range updates.C {
+			for v := range updates.C {
+				mu.Lock()
+				values[i] = v
+				mu.Unlock()
 				select {
 				case changed <- struct{}{}:
 				default:
@@ -402,10 +423,12 @@ func ConvExplorer(n int, fixed ...*ConvAnim) error {
 			}
 		}()
 	}
+	figure := "conv_figure_" + gonbui.UniqueId()
 	deadline := time.After(ExploreLimit)
 	for {
-		spec := ConvSpec{N: n, Kernel: sliders[0].Value(), Stride: sliders[1].Value(),
-			Padding: sliders[2].Value(), Dilation: sliders[3].Value()}
+		mu.Lock()
+		spec := ConvSpec{N: n, Kernel: values[0], Stride: values[1], Padding: values[2], Dilation: values[3]}
+		mu.Unlock()
 		a := ConvAnimation("", spec)
 		html := "<pre>" + esc(a.Caption()) + "</pre>"
 		if data, err := a.GIF(); err != nil {
@@ -421,3 +444,6 @@ func ConvExplorer(n int, fixed ...*ConvAnim) error {
 		}
 	}
 }
+
+// widgetWait is how long ConvExplorer waits for the browser to answer its sliders.
+const widgetWait = 10 * time.Second
