@@ -1,5 +1,6 @@
-// Package layers holds the building blocks of the book's convolutional networks: Conv2D, MaxPool2D,
-// AvgPool2D, BatchNorm, Dense, Flatten and the activations, in GoMLX's shape — functions of a
+// Package layers holds the building blocks of the book's convolutional networks: Conv2D (with
+// stride, padding, dilation and groups), ConvTranspose2D, MaxPool2D, AvgPool2D, BatchNorm, Dense,
+// Flatten and the activations, in GoMLX's shape — functions of a
 // *context.Context (which holds the weights) and a *graph.Node — that train on every backend.
 //
 // Chapter 03 introduces them; chapters 09 (pooling), 10 (convolution by hand) and 17 (batch norm)
@@ -23,8 +24,9 @@
 // Impl picks one per layer. The default, Auto, takes the native form where the backend has the ops
 // its gradient needs (XLA) and the portable form otherwise (pure Go), with two exceptions found by
 // measuring and testing: pooling windows that tile the input use the portable reshape everywhere
-// (as fast as the native op on XLA), and convolutions with even kernel sizes use the portable form
-// everywhere, because GoMLX v0.26.0 computes their input gradient wrongly. Each layer's doc comment
+// (as fast as the native op on XLA), and convolutions whose kernels span an even number of pixels
+// use the portable form everywhere, because GoMLX v0.26.0 computes their input gradient wrongly (as
+// do those with both a stride and a dilation, whose gradient it cannot build). Each layer's doc comment
 // names the case of BenchmarkLayers (layers_bench_test.go) that measures its choice:
 //
 //	go test ./pkg/layers -run '^$' -bench Layers -benchtime 20x
