@@ -22,6 +22,7 @@ type config struct {
 	ctx               *context.Context
 	backend           backends.Backend
 	saveEvery         int
+	devices           int      // Devices' n; 0 and 1 train on one device
 	fitOnly           []string // options given that only Fit takes, for NewTrainer's error
 	trainerOnly       []string // options given that only a Trainer takes, for Fit's error
 }
@@ -88,6 +89,14 @@ func CosineDecay() Option { return func(c *config) { c.cosineDecay = true } }
 func StepLR(stepSize int, gamma float64) Option {
 	return func(c *config) { c.stepSize, c.stepGamma = stepSize, gamma }
 }
+
+// Devices trains data-parallel on the backend's first n devices (the XLA CPU plugin shows
+// several; a machine may have several GPUs): every batch is cut into n equal parts along its
+// first axis, one per device, and XLA's automatic sharding (GoMLX's AutoSharding) keeps the
+// weights replicated and combines the gradients, so each step makes the update one device would
+// make on the whole batch — the same loss curve, within float32 rounding. The batch size must be
+// a multiple of n. Chapter 18's cmd/imagenet offers it as -devices, as the original offers DDP.
+func Devices(n int) Option { return func(c *config) { c.devices = n } }
 
 // WithContext trains in ctx instead of a new context: its hyperparameters (e.g.
 // optimizers.ParamLearningRate for an optimizer built without a learning rate) and the
