@@ -11,7 +11,7 @@ import (
 // row i averages input rows ⌊i·H/outHeight⌋ to ⌈(i+1)·H/outHeight⌉ − 1, and likewise for
 // columns, so the windows may overlap or differ in size by one. torchvision's AlexNet (to 6×6),
 // VGG (7×7) and GoogLeNet (1×1) end their convolutions with it, which lets their classifiers take
-// images of any size (chapters 15 and 16); where the input already has the output's size it is
+// images of any size (chapters 14–16); where the input already has the output's size it is
 // the identity.
 //
 // A mean over a rectangle is a mean over its rows of means over its columns, so the pooling is

@@ -8,7 +8,7 @@ import (
 
 // LocalResponseNorm divides each value of x by a power of the summed squares of its neighbours
 // across channels — the "local response normalization" (局部响应归一化) of Krizhevsky et al.'s
-// AlexNet (2012, §3.3), which chapter 15 builds into AlexNet:
+// AlexNet (2012, §3.3), which chapter 14 builds into AlexNet:
 //
 //	y[…, c] = x[…, c] / (k + α/n · Σ x[…, c′]²)^β,  c′ from c − ⌊n/2⌋ to c + ⌊(n−1)/2⌋
 //

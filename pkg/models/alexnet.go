@@ -23,7 +23,7 @@ type alexnet struct {
 // §3.3 and §3.5). It has no parameters, so the count stays torchvision's.
 func WithLRN() AlexNetOption { return func(a *alexnet) { a.lrn = true } }
 
-// AlexNet is Krizhevsky, Sutskever and Hinton's 2012 network (chapter 15) as torchvision builds
+// AlexNet is Krizhevsky, Sutskever and Hinton's 2012 network (chapter 14) as torchvision builds
 // it — the one-GPU form of Krizhevsky's 2014 "One weird trick", with 64, 192, 384, 256 and 256
 // kernels where the paper's two GPUs had 96, 256, 384, 384 and 256, and without response
 // normalization unless WithLRN:

@@ -1,6 +1,8 @@
 // Package models holds the book's networks, each a Model: a function that maps a batch of images
 // to logits, creating its weights in a context. Chapter 03 builds the first one (the PyTorch
-// blitz's Net); chapter 13 tells LeNet-5's story.
+// blitz's Net); chapters 13–17 tell the story of the classic convolutional networks with its
+// zoo — LeNet-5 (1998 and today's), AlexNet, VGG, GoogLeNet and ResNet, each equal to torchvision's
+// in parameter count and output shape — and Summary prints any of them layer by layer.
 package models
 
 import (

@@ -31,7 +31,7 @@ var vggStages = map[int][][]int{
 }
 
 // VGG is Simonyan & Zisserman's network (2015) of depth 11, 13, 16 or 19 — configurations A, B,
-// D and E of their table 1 — as torchvision builds it (chapter 16): stages of 3×3 convolutions
+// D and E of their table 1 — as torchvision builds it (chapter 15): stages of 3×3 convolutions
 // with padding 1, each followed by ReLU (or batch norm and ReLU with VGGBatchNorm), each stage
 // ended by a 2×2 max pool; then an adaptive average pool to 7×7 and the classifier dense 4096 →
 // ReLU → dropout 0.5 → dense 4096 → ReLU → dropout 0.5 → dense classes.
