@@ -171,11 +171,12 @@ func (r *recorder) rows(ctx *context.Context) []Layer {
 func (t *Table) String() string { return t.Format(-1) }
 
 // Format formats the table as torchinfo prints one: a row per layer down to maxDepth (−1: all),
-// indented by depth, with its kind, output shape, parameters and multiply-adds, then the totals.
+// indented by depth, with its kind, output shape, parameters and multiply-adds ("--" for layers
+// without: pooling, batch norm), then the totals. Lines are 86 columns wide.
 func (t *Table) Format(maxDepth int) string {
 	var sb strings.Builder
-	line := strings.Repeat("─", 84) + "\n"
-	fmt.Fprintf(&sb, "%-40s %-20s %12s %9s\n", "Layer (kind)", "Output shape", "Param #", "MMACs")
+	line := strings.Repeat("─", 86) + "\n"
+	fmt.Fprintf(&sb, "%-36s %-18s %12s %17s\n", "Layer (kind)", "Output shape", "Param #", "Mult-adds")
 	sb.WriteString(line)
 	for _, l := range t.Layers {
 		if maxDepth >= 0 && l.Depth > maxDepth {
@@ -183,17 +184,21 @@ func (t *Table) Format(maxDepth int) string {
 		}
 		name := l.Name[strings.LastIndex(l.Name, "/")+1:]
 		label := fmt.Sprintf("%s%s (%s)", strings.Repeat("  ", l.Depth), name, l.Kind)
-		macs := ""
+		macs := "--"
 		if l.MACs > 0 {
-			macs = fmt.Sprintf("%.2f", float64(l.MACs)/1e6)
+			macs = Commas(int(l.MACs))
 		}
-		fmt.Fprintf(&sb, "%-40s %-20s %12s %9s\n", label, fmt.Sprint(l.Output), Commas(l.Params), macs)
+		fmt.Fprintf(&sb, "%-36s %-18s %12s %17s\n", label, fmt.Sprint(l.Output), Commas(l.Params), macs)
 	}
 	sb.WriteString(line)
 	fmt.Fprintf(&sb, "Input %v → output %v\n", t.Input, t.Output)
 	fmt.Fprintf(&sb, "Trainable params: %s\n", Commas(t.Trainable))
 	fmt.Fprintf(&sb, "Non-trainable values (running statistics, fixed weights): %s\n", Commas(t.NonTrainable))
-	fmt.Fprintf(&sb, "Multiply-adds: %.3f G\n", float64(t.MACs)/1e9)
+	unit, scale := "M", 1e6
+	if t.MACs >= 1e9 {
+		unit, scale = "G", 1e9
+	}
+	fmt.Fprintf(&sb, "Multiply-adds: %s (%.2f %s)\n", Commas(int(t.MACs)), float64(t.MACs)/scale, unit)
 	return sb.String()
 }
 
