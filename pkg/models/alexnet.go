@@ -64,7 +64,7 @@ func (a alexnet) build(ctx *context.Context, images *graph.Node) *graph.Node {
 	x = pool(5, conv(3, 192, 5, 1, 2, x))
 	x = conv(6, 384, 3, 1, 1, x)
 	x = conv(8, 256, 3, 1, 1, x)
-	x = pool(12, conv(10, 256, 3, 1, 1, x))
+	x = mark(f, "Sequential", pool(12, conv(10, 256, 3, 1, 1, x)))
 	x = mark(ctx.In("avgpool"), "AdaptiveAvgPool2D", layers.AdaptiveAvgPool2D(x, 6, 6))
 	return classifier(ctx.In("classifier"), layers.Flatten(x), 4096, a.classes, 0.5, true)
 }
@@ -88,7 +88,7 @@ func classifier(ctx *context.Context, x *graph.Node, width, classes int, dropout
 		}
 	}
 	c := ctx.In(fmt.Sprint(scopes[2]))
-	return mark(c, "Dense", layers.Dense(c, x, classes))
+	return mark(ctx, "Sequential", mark(c, "Dense", layers.Dense(c, x, classes)))
 }
 
 // checkImages panics with a models error, as GoMLX graph building does, unless images is

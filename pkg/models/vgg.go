@@ -75,6 +75,7 @@ func (v vgg) build(ctx *context.Context, images *graph.Node) *graph.Node {
 		x = mark(f.In(fmt.Sprint(i)), "MaxPool2D", layers.MaxPool2D(x, 2).Impl(impl).Done())
 		i++
 	}
+	x = mark(f, "Sequential", x)
 	x = mark(ctx.In("avgpool"), "AdaptiveAvgPool2D", layers.AdaptiveAvgPool2D(x, 7, 7))
 	return classifier(ctx.In("classifier"), layers.Flatten(x), 4096, v.classes, 0.5, false)
 }
