@@ -32,6 +32,8 @@
 // Two more GoMLX v0.26.0 gaps, on every backend, are worked around here: the gradient of
 // DotGeneral broadcasts to an n×k×m tensor instead of multiplying matrices (Dense and the portable
 // Conv2D use matMul, with a hand-written gradient), and Rsqrt has no gradient (BatchNorm uses 1/Sqrt).
+// And the Go backend deadlocks when it runs independent ops in parallel on few cores (ResNet's
+// gradient on 2 cores): pkg/backend loads it with ops_sequential (TestGoBackendDeadlocksOnParallelOps).
 package layers
 
 import (

@@ -17,6 +17,8 @@ type config struct {
 	onEpoch           []func(Epoch)
 	onStep            []func(step int, loss float64)
 	cosineDecay       bool
+	stepSize          int // StepLR's, 0 for none
+	stepGamma         float64
 	ctx               *context.Context
 	backend           backends.Backend
 	saveEvery         int
@@ -79,6 +81,13 @@ func OnStep(fn func(step int, loss float64)) Option {
 // cosine over the whole run (Loshchilov & Hutter's SGDR without restarts): big steps early,
 // small ones at the end, so the last epochs settle instead of bouncing between minima.
 func CosineDecay() Option { return func(c *config) { c.cosineDecay = true } }
+
+// StepLR multiplies the optimizer's learning rate by gamma every stepSize epochs, as PyTorch's
+// StepLR stepped once per epoch: epoch e (counting from 1) trains at lr·gamma^⌊(e−1)/stepSize⌋.
+// cmd/mnist uses StepLR(1, 0.7), the pytorch/examples MNIST program's schedule.
+func StepLR(stepSize int, gamma float64) Option {
+	return func(c *config) { c.stepSize, c.stepGamma = stepSize, gamma }
+}
 
 // WithContext trains in ctx instead of a new context: its hyperparameters (e.g.
 // optimizers.ParamLearningRate for an optimizer built without a learning rate) and the

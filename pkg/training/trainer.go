@@ -56,13 +56,13 @@ type Trainer struct {
 	afterEpoch func(*Epoch) error // Fit's evaluation with a confusion matrix, before the epoch is recorded
 	heldOut    string             // the name of the set afterEpoch evaluates, for the epoch line
 	started    bool               // whether Fit was called: only the first one resumes
-	cosineBase float64            // the learning rate CosineDecay starts from, read at the first step
+	baseLR     float64            // the learning rate a schedule starts from, read at its first use
 }
 
 // NewTrainer prepares to train task with opt. WithContext gives it the caller's context (its
 // hyperparameters, e.g. optimizers.ParamLearningRate, and any variables already set are used;
 // default a new one) and WithBackend its backend (default backend.Default()); Epochs, Seed,
-// OnStep, OnEpoch, CosineDecay, NoProgress, Checkpoint and SaveEvery apply to Fit. BatchSize
+// OnStep, OnEpoch, CosineDecay, StepLR, NoProgress, Checkpoint and SaveEvery apply to Fit. BatchSize
 // and Normalize belong to the classification Fit and are refused here: the loaders fix the batch.
 func NewTrainer(task Task, opt optimizers.Interface, opts ...Option) (*Trainer, error) {
 	cfg := newConfig(opts)
@@ -83,6 +83,10 @@ func newTrainer(task Task, opt optimizers.Interface, cfg *config) (*Trainer, err
 		return nil, errors.New("training: no optimizer")
 	case cfg.epochs <= 0:
 		return nil, fmt.Errorf("training: Epochs(%d), want ≥ 1", cfg.epochs)
+	case cfg.stepSize < 0 || cfg.stepSize > 0 && !(cfg.stepGamma > 0):
+		return nil, fmt.Errorf("training: StepLR(%d, %g): want a step size ≥ 1 and gamma > 0", cfg.stepSize, cfg.stepGamma)
+	case cfg.stepSize > 0 && cfg.cosineDecay:
+		return nil, errors.New("training: StepLR and CosineDecay both set the learning rate: choose one")
 	case cfg.saveEvery < 0 || cfg.saveEvery > 0 && cfg.checkpoint == "":
 		return nil, fmt.Errorf("training: SaveEvery(%d) needs n ≥ 1 and a Checkpoint folder", cfg.saveEvery)
 	}
@@ -158,7 +162,7 @@ func (t *Trainer) Fit(trainData, testData train.Dataset) error {
 	if t.cfg.progress && first <= last {
 		bar = newProgress((last-first+1)*stepsPerEpoch, last, heldOutName(t.heldOut, testData))
 	}
-	schedule := cosine{total: (last - scheduleFirst + 1) * stepsPerEpoch, base: t.cosineBase}
+	schedule := cosine{total: (last - scheduleFirst + 1) * stepsPerEpoch, base: t.baseLR}
 	finalize := true // free each batch after its step, unless the data set keeps its tensors
 	if owner, ok := trainData.(train.DatasetCustomOwnership); ok {
 		finalize = owner.IsOwnershipTransferred()
@@ -169,6 +173,11 @@ func (t *Trainer) Fit(trainData, testData train.Dataset) error {
 			runs.SetRun(epoch - 1)
 		} else {
 			trainData.Reset()
+		}
+		if t.cfg.stepSize > 0 {
+			if err := t.stepLR(epoch - scheduleFirst); err != nil {
+				return err
+			}
 		}
 		start := time.Now()
 		sums := make([]float64, 1+len(t.Task.Metrics)) // loss, then the metrics
@@ -205,7 +214,7 @@ func (t *Trainer) Fit(trainData, testData train.Dataset) error {
 				if err := schedule.next(t.Context, step); err != nil {
 					return err
 				}
-				t.cosineBase = schedule.base
+				t.baseLR = schedule.base
 			}
 		}
 		if steps == 0 {
@@ -354,6 +363,26 @@ func (c *cosine) next(ctx *context.Context, step int) error {
 	}
 	if err := optim.SetLearningRate(ctx, c.base*(1+math.Cos(math.Pi*float64(step)/float64(c.total)))/2); err != nil {
 		return fmt.Errorf("training: cosine decay: %w", err)
+	}
+	return nil
+}
+
+// stepLR sets the learning rate for the schedule's epoch e (from 0): base·gamma^⌊e/stepSize⌋.
+func (t *Trainer) stepLR(e int) error {
+	k := e / t.cfg.stepSize
+	if k == 0 && t.baseLR == 0 {
+		return nil // the optimizer's own rate, which exists only after its first step
+	}
+	if t.baseLR == 0 {
+		lr, found, err := optim.LearningRate(t.Context)
+		if err != nil || !found {
+			return fmt.Errorf("training: StepLR: no learning rate to decay (%v)", err)
+		}
+		t.baseLR = lr
+	}
+	lr := t.baseLR * math.Pow(t.cfg.stepGamma, float64(k))
+	if err := optim.SetLearningRate(t.Context, lr); err != nil {
+		return fmt.Errorf("training: StepLR: %w", err)
 	}
 	return nil
 }

@@ -265,3 +265,31 @@ func TestCosineDecay(t *testing.T) {
 		}
 	}
 }
+
+func TestStepLR(t *testing.T) {
+	train, test, err := datasets.MNIST(datasets.Limit(200), datasets.Quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := Fit(mlp, train, test.Take(50), optimizers.Adam().LearningRate(1e-3).Done(), Epochs(5), BatchSize(50),
+		StepLR(2, 0.5), NoProgress())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// PyTorch's StepLR(step_size=2, gamma=0.5) stepped after each epoch: 1e-3 in epochs 1–2, then halved.
+	want := []float64{1e-3, 1e-3, 5e-4, 5e-4, 2.5e-4}
+	for i, e := range run.History {
+		if math.Abs(e.LearningRate-want[i]) > 1e-6*want[i] { // the context keeps it in float32
+			t.Errorf("epoch %d: learning rate %.6g, want %.6g", e.Epoch, e.LearningRate, want[i])
+		}
+	}
+	for name, opts := range map[string][]Option{
+		"negative step size": {StepLR(-1, 0.5)},
+		"gamma 0":            {StepLR(1, 0)},
+		"with CosineDecay":   {StepLR(1, 0.5), CosineDecay()},
+	} {
+		if _, err := NewTrainer(mseTask(), optimizers.Adam().Done(), opts...); err == nil {
+			t.Errorf("%s: NewTrainer succeeded, want an error", name)
+		}
+	}
+}
