@@ -15,7 +15,6 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
 
 	"github.com/godl-book/godl/internal/testbackend"
-	"github.com/godl-book/godl/pkg/backend"
 	"github.com/godl-book/godl/pkg/models"
 )
 
@@ -146,15 +145,6 @@ func TestLeNet1998Trains(t *testing.T) {
 // evaluation uses them. All outputs must be finite.
 func TestZooRuns(t *testing.T) {
 	b := testbackend.Get(t)
-	if choice := backend.Current(); choice.Name == "go" {
-		// GoMLX v0.26.0's Go backend deadlocks on these graphs with few cores (see
-		// TestResNetTrainsAndEvaluates): one node at a time avoids it.
-		choice.Config = "go:ops_sequential"
-		var err error
-		if b, err = backend.Load(choice); err != nil {
-			t.Fatal(err)
-		}
-	}
 	images := func(seed uint64, dims ...int) *tensors.Tensor {
 		r := rand.New(rand.NewPCG(seed, 1))
 		data := make([]float32, dims[0]*dims[1]*dims[2]*dims[3])
