@@ -84,9 +84,6 @@ func subsample(ctx *context.Context, x *graph.Node) *graph.Node {
 // c3 convolves, for each of its 16 maps, the S2 maps that c3Table lists, in scopes c3/0 … c3/15:
 // 16 small convolutions whose weights add up to the paper's 1,516.
 func c3(ctx *context.Context, x *graph.Node) *graph.Node {
-	if c := x.Shape().Dimensions[3]; c != 6 {
-		panic(fmt.Errorf("models.LeNet5 (1998): C3 reads 6 maps, got %d", c))
-	}
 	g := x.Graph()
 	byChannel := graph.TransposeAllDims(x, 3, 0, 1, 2) // [6, B, H, W], to gather maps
 	outs := make([]*graph.Node, len(c3Table))

@@ -41,7 +41,8 @@ type Table struct {
 // kernel size) and dense layers (inputs × units), as torchinfo and the usual "GFLOPs" tables do;
 // batch norm, pooling and activations are left out.
 //
-// The models of this package record their layers; a Model from elsewhere gets only its totals.
+// The models of this package record their layers; a Model from elsewhere gets its parameter
+// totals and output shape only (no rows, no multiply-adds).
 // Errors in building (a shape the model cannot take) come back as errors naming the input.
 func Summary(model Model, input ...int) (t *Table, err error) {
 	if len(input) != 4 || slices.Min(input) < 1 {
