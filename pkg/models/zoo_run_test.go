@@ -14,7 +14,6 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/train/losses"
 	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
 
-	"github.com/godl-book/godl/internal/testbackend"
 	"github.com/godl-book/godl/pkg/models"
 )
 
@@ -77,7 +76,8 @@ func TestLeNet1998Counts(t *testing.T) {
 // 28×28 images of 4 classes (a bright square in a class-dependent corner): gradients must flow
 // through the RBF output, the subsampling coefficients and C3's gathered maps, so the loss must
 // fall below half its start, the fixed codes must stay as they were, and the logits (minus
-// squared distances) must be ≤ 0.
+// squared distances) must be ≤ 0. It runs on pure Go, which needs no compilation (XLA CPU takes
+// 5× longer here, most of it compiling).
 func TestLeNet1998Trains(t *testing.T) {
 	const batch, size = 16, 28
 	r := rand.New(rand.NewPCG(5, 5))
@@ -96,7 +96,7 @@ func TestLeNet1998Trains(t *testing.T) {
 			}
 		}
 	}
-	b := testbackend.Get(t)
+	b := goBackend(t)
 	model := models.LeNet5(4, models.LeCun1998())
 	ctx := context.New()
 	ctx.SetParam(context.ParamInitialSeed, int64(1))
@@ -142,9 +142,10 @@ func TestLeNet1998Trains(t *testing.T) {
 // AlexNet at its smallest input, 63×63, with and without response normalization on the same
 // weights (the outputs must differ: the normalization is in the graph); a one-block-per-stage
 // bottleneck ResNet, whose training-mode pass moves batch norm's running statistics and whose
-// evaluation uses them. All outputs must be finite.
+// evaluation uses them. All outputs must be finite. It runs on pure Go: XLA CPU takes 40 s to
+// compile GoogLeNet's graph, pure Go runs it in a second.
 func TestZooRuns(t *testing.T) {
-	b := testbackend.Get(t)
+	b := goBackend(t)
 	images := func(seed uint64, dims ...int) *tensors.Tensor {
 		r := rand.New(rand.NewPCG(seed, 1))
 		data := make([]float32, dims[0]*dims[1]*dims[2]*dims[3])
