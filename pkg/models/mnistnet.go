@@ -21,13 +21,13 @@ import (
 // Dropout acts only while training. Weights are in the scopes conv1, conv2, fc1 and fc2.
 func MNISTNet(ctx *context.Context, images *graph.Node) *graph.Node {
 	impl := layers.ImplFrom(ctx)
-	x := layers.ReLU(layers.Conv2D(ctx.In("conv1"), images, 32, 3).Done())
-	x = layers.ReLU(layers.Conv2D(ctx.In("conv2"), x, 64, 3).Done())
-	x = layers.MaxPool2D(x, 2).Impl(impl).Done()
+	x := layers.ReLU(mark(ctx.In("conv1"), "Conv2D", layers.Conv2D(ctx.In("conv1"), images, 32, 3).Done()))
+	x = layers.ReLU(mark(ctx.In("conv2"), "Conv2D", layers.Conv2D(ctx.In("conv2"), x, 64, 3).Done()))
+	x = mark(ctx.In("pool"), "MaxPool2D", layers.MaxPool2D(x, 2).Impl(impl).Done())
 	x = gomlxlayers.DropoutStatic(ctx, layers.Flatten(x), 0.25)
-	x = layers.ReLU(layers.Dense(ctx.In("fc1"), x, 128))
+	x = layers.ReLU(mark(ctx.In("fc1"), "Dense", layers.Dense(ctx.In("fc1"), x, 128)))
 	x = gomlxlayers.DropoutStatic(ctx, x, 0.5)
-	return layers.Dense(ctx.In("fc2"), x, 10)
+	return mark(ctx.In("fc2"), "Dense", layers.Dense(ctx.In("fc2"), x, 10))
 }
 
 // HogwildNet is the network of the pytorch/examples program mnist_hogwild, which
@@ -41,13 +41,14 @@ func MNISTNet(ctx *context.Context, images *graph.Node) *graph.Node {
 // conv1, conv2, fc1 and fc2.
 func HogwildNet(ctx *context.Context, images *graph.Node) *graph.Node {
 	impl := layers.ImplFrom(ctx)
-	x := layers.Conv2D(ctx.In("conv1"), images, 10, 5).Done()
-	x = layers.ReLU(layers.MaxPool2D(x, 2).Impl(impl).Done())
-	x = channelDropout(ctx, layers.Conv2D(ctx.In("conv2"), x, 20, 5).Done(), 0.5)
-	x = layers.ReLU(layers.MaxPool2D(x, 2).Impl(impl).Done())
-	x = layers.ReLU(layers.Dense(ctx.In("fc1"), layers.Flatten(x), 50))
+	x := mark(ctx.In("conv1"), "Conv2D", layers.Conv2D(ctx.In("conv1"), images, 10, 5).Done())
+	x = layers.ReLU(mark(ctx.In("pool1"), "MaxPool2D", layers.MaxPool2D(x, 2).Impl(impl).Done()))
+	x = mark(ctx.In("conv2"), "Conv2D", layers.Conv2D(ctx.In("conv2"), x, 20, 5).Done())
+	x = channelDropout(ctx, x, 0.5)
+	x = layers.ReLU(mark(ctx.In("pool2"), "MaxPool2D", layers.MaxPool2D(x, 2).Impl(impl).Done()))
+	x = layers.ReLU(mark(ctx.In("fc1"), "Dense", layers.Dense(ctx.In("fc1"), layers.Flatten(x), 50)))
 	x = gomlxlayers.DropoutStatic(ctx, x, 0.5)
-	return layers.Dense(ctx.In("fc2"), x, 10)
+	return mark(ctx.In("fc2"), "Dense", layers.Dense(ctx.In("fc2"), x, 10))
 }
 
 // channelDropout zeroes each channel of each image [batch, height, width, channels] with

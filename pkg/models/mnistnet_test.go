@@ -1,6 +1,7 @@
 package models_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
@@ -47,5 +48,34 @@ func checkExampleNet(t *testing.T, model models.Model, want int) {
 		if !scopes[scope] {
 			t.Errorf("no variables in scope %q (have %v)", scope, scopes)
 		}
+	}
+}
+
+// TestExampleNetsSummary checks the rows Summary gives the pytorch/examples networks: torchinfo
+// shows mnist/main.py's Net as conv 32@26×26, conv 64@24×24, pool 64@12×12, dense 128, dense 10.
+func TestExampleNetsSummary(t *testing.T) {
+	table, err := models.Summary(models.MNISTNet, 1, 28, 28, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		name   string
+		output []int
+		params int
+	}{
+		{"conv1", []int{1, 26, 26, 32}, 320}, {"conv2", []int{1, 24, 24, 64}, 18496},
+		{"pool", []int{1, 12, 12, 64}, 0}, {"fc1", []int{1, 128}, 1179776}, {"fc2", []int{1, 10}, 1290},
+	}
+	if len(table.Layers) != len(want) {
+		t.Fatalf("%d rows, want %d:\n%s", len(table.Layers), len(want), table.Format(0))
+	}
+	for i, w := range want {
+		l := table.Layers[i]
+		if l.Name != w.name || !slices.Equal(l.Output, w.output) || l.Params != w.params {
+			t.Errorf("row %d: %s %v %d parameters, want %s %v %d", i, l.Name, l.Output, l.Params, w.name, w.output, w.params)
+		}
+	}
+	if _, err := models.Summary(models.HogwildNet, 1, 28, 28, 1); err != nil {
+		t.Error(err)
 	}
 }
