@@ -34,8 +34,8 @@ func (c Coder) Encode(gt, anchor Box) ([4]float64, error) {
 			return [4]float64{}, fmt.Errorf("detection: Coder.Encode: box %v has no area", b)
 		}
 	}
-	ax, ay, aw, ah := anchor.CXCYWH()
-	gx, gy, gw, gh := gt.CXCYWH()
+	ax, ay, aw, ah := centre(anchor)
+	gx, gy, gw, gh := centre(gt)
 	w := c.Weights
 	return [4]float64{
 		w[0] * (gx - ax) / aw, w[1] * (gy - ay) / ah,
@@ -46,11 +46,18 @@ func (c Coder) Encode(gt, anchor Box) ([4]float64, error) {
 // Decode returns the box that target t makes of anchor: Encode's inverse, with tw and th
 // clipped to Clip.
 func (c Coder) Decode(t [4]float64, anchor Box) Box {
-	ax, ay, aw, ah := anchor.CXCYWH()
+	ax, ay, aw, ah := centre(anchor)
 	w := c.Weights
 	dx, dy := t[0]/w[0], t[1]/w[1]
 	dw, dh := min(t[2]/w[2], c.Clip), min(t[3]/w[3], c.Clip)
 	cx, cy := dx*aw+ax, dy*ah+ay
 	pw, ph := math.Exp(dw)*aw, math.Exp(dh)*ah
 	return Box{cx - 0.5*pw, cy - 0.5*ph, cx + 0.5*pw, cy + 0.5*ph}
+}
+
+// centre is b's centre and size computed as torchvision's BoxCoder does, x1 + w/2 rather than
+// (x1 + x2)/2, so that targets agree with torchvision's to the last bit more often.
+func centre(b Box) (cx, cy, w, h float64) {
+	w, h = b.X2-b.X1, b.Y2-b.Y1
+	return b.X1 + 0.5*w, b.Y1 + 0.5*h, w, h
 }
