@@ -80,3 +80,22 @@ func (a Anchors) Grid(rows, cols int) ([]Box, error) {
 	}
 	return out, nil
 }
+
+// Best returns, for each box, the anchor of the rows×cols grid that overlaps it most and that
+// IoU: the anchor that a region proposal network learns to move onto the box even when no
+// anchor reaches its positive threshold (Faster R-CNN, section 3.1.2). Chapter 19 draws them.
+func (a Anchors) Best(rows, cols int, boxes []Box) ([]Box, []float64, error) {
+	grid, err := a.Grid(rows, cols)
+	if err != nil {
+		return nil, nil, err
+	}
+	best, ious := make([]Box, len(boxes)), make([]float64, len(boxes))
+	for i, row := range IoUMatrix(boxes, grid) {
+		for k, v := range row {
+			if v > ious[i] {
+				best[i], ious[i] = grid[k], v
+			}
+		}
+	}
+	return best, ious, nil
+}

@@ -84,6 +84,19 @@ func VOCCurve(dets []Detection, truths []Truth, class int, iouThreshold float64)
 	return pr, nil
 }
 
+// BestMatch returns the ground truth of d's image that d overlaps most under convention c, and
+// that IoU; (−1, 0) when d overlaps none. It is the first step of VOC's matching; chapter 19
+// matches detections by hand with it.
+func BestMatch(d Detection, truths []Truth, c Convention) (int, float64) {
+	best, iou := -1, 0.0
+	for i, t := range truths {
+		if v := IoUOf(d.Box, t.Box, c); t.Image == d.Image && v > iou {
+			best, iou = i, v
+		}
+	}
+	return best, iou
+}
+
 // AP11 is PASCAL VOC2007's 11-point average precision (平均精度) of a curve: the mean, over
 // recall levels t = 0, 0.1, …, 1, of the highest precision at a recall of at least t (0 if the
 // curve never reaches t). The levels are k·0.1 in floating point, as numpy's arange(0, 1.1, 0.1)

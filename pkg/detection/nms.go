@@ -14,7 +14,7 @@ func NMS(boxes []Box, scores []float64, iouThreshold float64) ([]int, error) {
 	if err := checkScored("NMS", boxes, scores); err != nil {
 		return nil, err
 	}
-	order := byScore(scores)
+	order := ByScore(scores)
 	suppressed := make([]bool, len(boxes))
 	var keep []int
 	for k, i := range order {
@@ -123,8 +123,9 @@ func SoftNMS(boxes []Box, scores []float64, method SoftMethod, nt, sigma, scoreT
 	return keep, kept, nil
 }
 
-// byScore returns the indices of scores from the highest score down, ties by index.
-func byScore(scores []float64) []int {
+// ByScore returns the indices of scores from the highest score down, ties by index: the order
+// in which NMS and the evaluations visit detections (chapter 19 sorts with it by hand).
+func ByScore(scores []float64) []int {
 	order := make([]int, len(scores))
 	for i := range order {
 		order[i] = i
