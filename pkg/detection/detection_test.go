@@ -198,3 +198,35 @@ func TestBadInput(t *testing.T) {
 
 func second[A any](_ A, err error) error        { return err }
 func third[A, B any](_ A, _ B, err error) error { return err }
+
+func TestAnchorsBest(t *testing.T) {
+	a := Anchors{BaseSize: 8, Scales: []float64{1, 2, 4}, Ratios: []float64{0.5, 1, 2}, Stride: 8}
+	// A 16×16 box centred on the cell corner (48, 48) is exactly the square anchor of scale 2.
+	best, ious, err := a.Best(12, 12, []Box{{40, 40, 56, 56}, {0, 0, 1, 1}})
+	if err != nil || best[0] != (Box{40, 40, 56, 56}) || ious[0] != 1 {
+		t.Errorf("Best: %v %v (%v), want the box itself with IoU 1", best, ious, err)
+	}
+	if ious[1] <= 0 || ious[1] > 0.1 {
+		t.Errorf("a 1-pixel box: best IoU %v, want small but positive", ious[1])
+	}
+	if _, _, err := a.Best(0, 12, nil); err == nil {
+		t.Error("Best on a 0-row map: no error")
+	}
+}
+
+func TestBestMatch(t *testing.T) {
+	dets, truths := handExample()
+	for _, c := range []struct {
+		det, truth int
+		iou        float64
+	}{
+		{0, 0, IoUOf(dets[0].Box, truths[0].Box, VOCPixels)},
+		{1, -1, 0}, // overlaps nothing
+		{4, 4, IoUOf(dets[4].Box, truths[4].Box, VOCPixels)},
+	} {
+		i, iou := BestMatch(dets[c.det], truths, VOCPixels)
+		if i != c.truth || iou != c.iou {
+			t.Errorf("detection %d: best %d IoU %v, want %d %v", c.det, i, iou, c.truth, c.iou)
+		}
+	}
+}
