@@ -88,6 +88,7 @@ func (b *BoxImage) render() (*canvas, error) {
 		return nil, err
 	}
 	c.image(pad, top, iw, ih, png, "image")
+	var placed []rect
 	for _, x := range b.boxes {
 		col := seriesColor(max(0, x.Class))
 		dash := ""
@@ -100,13 +101,30 @@ func (b *BoxImage) render() (*canvas, error) {
 		if x.Label == "" {
 			continue
 		}
-		lw := float64(utf8.RuneCountInString(x.Label))*boxLabelSize*0.6 + 6
-		ly := y0 - boxLabelSize - 4 // above the box, or inside it at the image's top edge
-		if ly < top {
-			ly = y0
+		lw, lh := float64(utf8.RuneCountInString(x.Label))*boxLabelSize*0.6+6, float64(boxLabelSize+4)
+		y1 := top + max(x.Y1, x.Y2)*k
+		// Above the box; where that leaves the image or covers a label drawn before, inside
+		// its top edge, then below it, then inside its bottom edge.
+		ly := y0 - lh
+		for _, cand := range []float64{y0 - lh, y0, y1, y1 - lh} {
+			r := rect{x0 - 1, cand, x0 - 1 + lw, cand + lh}
+			if cand >= top && cand+lh <= top+ih && !overlapsAny(r, placed) {
+				ly = cand
+				break
+			}
 		}
-		c.rect(x0-1, ly, lw, boxLabelSize+4, col, "box-label", `fill-opacity="0.85"`)
-		c.text(x0+2, ly+(boxLabelSize+4)/2, x.Label, boxLabelSize, "start", "box-label", `fill="white"`)
+		placed = append(placed, rect{x0 - 1, ly, x0 - 1 + lw, ly + lh})
+		c.rect(x0-1, ly, lw, lh, col, "box-label", `fill-opacity="0.85"`)
+		c.text(x0+2, ly+lh/2, x.Label, boxLabelSize, "start", "box-label", `fill="white"`)
 	}
 	return c, nil
+}
+
+func overlapsAny(r rect, others []rect) bool {
+	for _, o := range others {
+		if r.x0 < o.x1 && o.x0 < r.x1 && r.y0 < o.y1 && o.y0 < r.y1 {
+			return true
+		}
+	}
+	return false
 }

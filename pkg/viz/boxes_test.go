@@ -61,3 +61,24 @@ func TestImageBoxesErrors(t *testing.T) {
 		}
 	}
 }
+
+// Two boxes with the same top-left corner: the second label moves so as not to cover the first.
+func TestImageBoxesLabelsDoNotOverlap(t *testing.T) {
+	pix := make([]float32, 40*40)
+	svg, err := ImageBoxes(pix, 40, 40, 1,
+		LabeledBox{X1: 5, Y1: 10, X2: 30, Y2: 30, Label: "first"},
+		LabeledBox{X1: 5, Y1: 10, X2: 25, Y2: 35, Label: "second"},
+	).Scale(4).SVG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ys []float64
+	for _, e := range parseSVG(t, svg).byClass["box-label"] {
+		if e.name == "rect" {
+			ys = append(ys, atof(t, e.attr["y"]))
+		}
+	}
+	if len(ys) != 2 || math.Abs(ys[0]-ys[1]) < boxLabelSize+4 {
+		t.Errorf("label tops %v, want two labels at least one label height apart", ys)
+	}
+}
