@@ -9,14 +9,19 @@ import (
 	"github.com/godl-book/godl/pkg/viz"
 )
 
-// Labeled turns boxes of the set's classes into boxes to draw, each labelled with its class
+// Labeled turns boxes of the shape classes into boxes to draw, each labelled with its class
 // name and, when scores is not nil, its score; dashed draws them dashed. Chapter 19 draws
 // ground truth and detections with it.
 func Labeled(boxes []detection.Box, classes []int, scores []float64, dashed bool) []viz.LabeledBox {
+	return LabeledAs(Classes, boxes, classes, scores, dashed)
+}
+
+// LabeledAs is Labeled with the class names given, e.g. a Sample's Names when it has Items.
+func LabeledAs(names []string, boxes []detection.Box, classes []int, scores []float64, dashed bool) []viz.LabeledBox {
 	out := Outlines(boxes, classes, dashed)
 	for i := range out {
-		if c := out[i].Class; c >= 0 && c < len(Classes) {
-			out[i].Label = Classes[c]
+		if c := out[i].Class; c >= 0 && c < len(names) {
+			out[i].Label = names[c]
 		}
 		if i < len(scores) {
 			out[i].Label += fmt.Sprintf(" %.2f", scores[i])
@@ -45,7 +50,9 @@ func Draw(s Sample, boxes ...viz.LabeledBox) *viz.BoxImage {
 }
 
 // DrawTruth draws canvas s with its ground truth, enlarged 3×.
-func DrawTruth(s Sample) *viz.BoxImage { return Draw(s, Labeled(s.Boxes, s.Classes, nil, false)...) }
+func DrawTruth(s Sample) *viz.BoxImage {
+	return Draw(s, LabeledAs(s.Names, s.Boxes, s.Classes, nil, false)...)
+}
 
 // Candidates makes the raw output of an imaginary detector before NMS for canvas s: for each
 // object, perObject boxes jittered around it by 8% of its size, scored higher the better they

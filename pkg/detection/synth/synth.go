@@ -1,6 +1,7 @@
 // Package synth draws the synthetic detection set of Part IV (chapters 19–26): coloured shapes
-// of four classes, of varied size and colour, overlapping and occluding each other, on textured
-// noisy canvases, each with its boxes and classes. A seed fixes every canvas, so any number can
+// of four classes — and, given templates, MNIST digits or Fashion-MNIST items (Config.Items) —
+// of varied size and colour, overlapping and occluding each other, on textured noisy canvases,
+// each with its boxes and classes. A seed fixes every canvas, so any number can
 // be made, offline, and the set is the same on every machine. Boxes bound what stays visible
 // of each object after the objects drawn over it, as PASCAL VOC's annotations do; an object
 // hidden below Config.MinVisible of its pixels is left out of the image.
@@ -10,6 +11,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/godl-book/godl/pkg/detection"
 )
@@ -24,6 +26,34 @@ type Config struct {
 	MinSide, MaxSide       int     // object sides in pixels, drawn log-uniformly
 	Noise                  float64 // standard deviation of the pixel noise, on [0, 1] intensities
 	MinVisible             float64 // fraction of an object's pixels that must stay visible
+	// Items, if set, are grey templates drawn as objects besides the shapes, each with its class
+	// name; ItemShare is the fraction of objects drawn from them (0 means one half).
+	Items     *Items
+	ItemShare float64
+}
+
+// Items are grey templates to draw as objects: n images H×W of one channel, 0 to 255, one after
+// the other, as datasets.Dataset.Sample returns MNIST digits or Fashion-MNIST clothes, with the
+// class name of each. A template's pixels above half intensity belong to its object, drawn in
+// one colour and stretched to the object's size; its box bounds the visible ones.
+type Items struct {
+	Pix   []uint8
+	H, W  int
+	Names []string
+}
+
+// ClassNames returns the names of cfg's classes by class index: Classes, then the distinct
+// names of Items in the order they first appear.
+func (c Config) ClassNames() []string {
+	names := slices.Clone(Classes)
+	if c.Items != nil {
+		for _, n := range c.Items.Names {
+			if !slices.Contains(names, n) {
+				names = append(names, n)
+			}
+		}
+	}
+	return names
 }
 
 // DefaultConfig is chapter 19's: 96×96 canvases with 2 to 6 objects of sides 10 to 40 pixels,
@@ -33,12 +63,14 @@ func DefaultConfig() Config {
 }
 
 // Sample is one canvas: Image is Size×Size×3 in HWC order with values in [0, 1]; object k has
-// box Boxes[k] (continuous coordinates: pixel column x covers [x, x+1)) and class Classes[k].
+// box Boxes[k] (continuous coordinates: pixel column x covers [x, x+1)) and class Classes[k],
+// named Names[Classes[k]] (Config.ClassNames).
 type Sample struct {
 	Image   []float32
 	Size    int
 	Boxes   []detection.Box
 	Classes []int
+	Names   []string
 }
 
 func (c Config) check() error {
@@ -49,8 +81,15 @@ func (c Config) check() error {
 		return fmt.Errorf("synth: objects %d to %d, want 0 ≤ min ≤ max", c.MinObjects, c.MaxObjects)
 	case c.MinSide < 3 || c.MaxSide < c.MinSide || c.MaxSide > c.Size:
 		return fmt.Errorf("synth: sides %d to %d, want 3 ≤ min ≤ max ≤ canvas %d", c.MinSide, c.MaxSide, c.Size)
-	case !(c.Noise >= 0) || !(c.MinVisible >= 0 && c.MinVisible <= 1):
-		return fmt.Errorf("synth: noise %v, min visible %v: want noise ≥ 0 and visible in [0, 1]", c.Noise, c.MinVisible)
+	case !(c.Noise >= 0) || !(c.MinVisible >= 0 && c.MinVisible <= 1) || !(c.ItemShare >= 0 && c.ItemShare <= 1):
+		return fmt.Errorf("synth: noise %v, min visible %v, item share %v: want noise ≥ 0, the others in [0, 1]",
+			c.Noise, c.MinVisible, c.ItemShare)
+	}
+	if it := c.Items; it != nil {
+		n := len(it.Names)
+		if it.H <= 0 || it.W <= 0 || n == 0 || len(it.Pix) != n*it.H*it.W {
+			return fmt.Errorf("synth: items: %d values for %d templates of %d×%d", len(it.Pix), n, it.H, it.W)
+		}
 	}
 	return nil
 }
@@ -99,7 +138,7 @@ func draw(cfg Config, r *rand.Rand) Sample {
 			}
 		}
 	}
-	sample := Sample{Size: s}
+	sample := Sample{Size: s, Names: cfg.ClassNames()}
 	visible := make([]int, count)
 	bounds := make([]detection.Box, count)
 	for k := range bounds {
@@ -165,6 +204,21 @@ func randomShape(cfg Config, r *rand.Rand) shape {
 	x0 := r.Float64() * (float64(cfg.Size) - w)
 	y0 := r.Float64() * (float64(cfg.Size) - h)
 	cx, cy := x0+w/2, y0+h/2
+	if it := cfg.Items; it != nil {
+		share := cfg.ItemShare
+		if share == 0 {
+			share = 0.5
+		}
+		if r.Float64() < share {
+			k := r.IntN(len(it.Names))
+			mask := it.Pix[k*it.H*it.W : (k+1)*it.H*it.W]
+			return shape{class: slices.Index(cfg.ClassNames(), it.Names[k]), rgb: vivid(r),
+				in: func(x, y float64) bool {
+					tx, ty := int((x-x0)/w*float64(it.W)), int((y-y0)/h*float64(it.H))
+					return tx >= 0 && ty >= 0 && tx < it.W && ty < it.H && mask[ty*it.W+tx] > 127
+				}}
+		}
+	}
 	class := r.IntN(len(Classes))
 	sh := shape{class: class, rgb: vivid(r)}
 	switch Classes[class] {
