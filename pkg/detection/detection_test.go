@@ -230,3 +230,22 @@ func TestBestMatch(t *testing.T) {
 		}
 	}
 }
+
+func TestVOCCurveWithoutPositives(t *testing.T) {
+	dets := []Detection{{Box: Box{0, 0, 5, 5}, Score: 0.9}, {Box: Box{1, 1, 5, 5}, Score: 0.8}}
+	truths := []Truth{{Box: Box{0, 0, 5, 5}, Difficult: true}}
+	pr, err := VOCCurve(dets, truths, 0, 0.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Both detections find the difficult object: ignored; nothing else to find.
+	if pr.Positives != 0 || len(pr.Recall) != 0 || pr.APAll() != 0 || pr.AP11() != 0 {
+		t.Errorf("curve %+v, AP %v %v; want empty and 0", pr, pr.APAll(), pr.AP11())
+	}
+	pr, _ = VOCCurve(dets, nil, 0, 0.5)
+	for _, r := range pr.Recall {
+		if r != 0 {
+			t.Errorf("recall %v without ground truth, want 0", pr.Recall)
+		}
+	}
+}

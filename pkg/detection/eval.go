@@ -36,7 +36,8 @@ type PR struct {
 // takes the not-difficult-or-difficult truth of its image with the highest IoU (VOC's +1
 // convention); above iouThreshold it is a true positive if that truth is not yet taken, a false
 // positive if it is (a duplicate), and ignored if the truth is difficult; otherwise a false
-// positive. Chapter 19 draws the curve.
+// positive. A class without a ground truth that counts has recall 0 throughout (VOCmAP leaves
+// it out). Chapter 19 draws the curve.
 func VOCCurve(dets []Detection, truths []Truth, class int, iouThreshold float64) (PR, error) {
 	if err := checkEval(dets, truths); err != nil {
 		return PR{}, err
@@ -78,7 +79,7 @@ func VOCCurve(dets []Detection, truths []Truth, class int, iouThreshold float64)
 			fp++
 		}
 		pr.TP = append(pr.TP, hit)
-		pr.Recall = append(pr.Recall, float64(tp)/float64(pr.Positives))
+		pr.Recall = append(pr.Recall, float64(tp)/float64(max(pr.Positives, 1)))
 		pr.Precision = append(pr.Precision, float64(tp)/float64(tp+fp))
 	}
 	return pr, nil
