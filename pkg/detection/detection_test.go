@@ -1,6 +1,8 @@
 package detection
 
 import (
+	"image"
+	"image/color"
 	"math"
 	"slices"
 	"testing"
@@ -247,5 +249,32 @@ func TestVOCCurveWithoutPositives(t *testing.T) {
 		if r != 0 {
 			t.Errorf("recall %v without ground truth, want 0", pr.Recall)
 		}
+	}
+}
+
+func TestLetterboxImageOf(t *testing.T) {
+	// A 4×2 image, left half red, right half blue, into 4×4: one row of padding above and below.
+	img := image.NewRGBA(image.Rect(0, 0, 4, 2))
+	for y := range 2 {
+		for x := range 4 {
+			c := color.RGBA{255, 0, 0, 255}
+			if x >= 2 {
+				c = color.RGBA{0, 0, 255, 255}
+			}
+			img.SetRGBA(x, y, c)
+		}
+	}
+	l, _ := NewLetterbox(4, 2, 4, 4)
+	out, err := l.ImageOf(img, 0.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	px := func(x, y int) []float32 { return out[(y*4+x)*3 : (y*4+x)*3+3] }
+	if !slices.Equal(px(0, 0), []float32{0.5, 0.5, 0.5}) || !slices.Equal(px(0, 1), []float32{1, 0, 0}) ||
+		!slices.Equal(px(3, 2), []float32{0, 0, 1}) || !slices.Equal(px(3, 3), []float32{0.5, 0.5, 0.5}) {
+		t.Errorf("letterboxed pixels: pad %v, red %v, blue %v, pad %v", px(0, 0), px(0, 1), px(3, 2), px(3, 3))
+	}
+	if _, err := l.ImageOf(image.NewRGBA(image.Rect(0, 0, 3, 3)), 0); err == nil {
+		t.Error("ImageOf of a 3×3 image for a 4×2 letterbox: no error")
 	}
 }

@@ -2,6 +2,7 @@ package detection
 
 import (
 	"fmt"
+	"image"
 	"math"
 )
 
@@ -67,4 +68,21 @@ func (l Letterbox) Image(pix []float32, c int, pad float32) ([]float32, error) {
 		}
 	}
 	return out, nil
+}
+
+// ImageOf letterboxes a decoded image (a photograph, chapter 19) of SrcW×SrcH pixels: its RGB
+// values, scaled to [0, 1], resized as Image does into DstH×DstW×3, padding pad.
+func (l Letterbox) ImageOf(img image.Image, pad float32) ([]float32, error) {
+	r := img.Bounds()
+	if r.Dx() != l.SrcW || r.Dy() != l.SrcH {
+		return nil, fmt.Errorf("detection: Letterbox.ImageOf: image %d×%d, want %d×%d", r.Dx(), r.Dy(), l.SrcW, l.SrcH)
+	}
+	pix := make([]float32, 0, l.SrcW*l.SrcH*3)
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			cr, cg, cb, _ := img.At(x, y).RGBA()
+			pix = append(pix, float32(cr)/0xffff, float32(cg)/0xffff, float32(cb)/0xffff)
+		}
+	}
+	return l.Image(pix, 3, pad)
 }

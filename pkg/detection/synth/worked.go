@@ -1,52 +1,17 @@
-package book
+package synth
 
 import (
 	"fmt"
-	"image"
 
 	"github.com/godl-book/godl/pkg/detection"
-	"github.com/godl-book/godl/pkg/photos"
 	"github.com/godl-book/godl/pkg/viz"
 )
 
-// Picture is a photograph of pkg/photos as floats: Pix is H×W×3 (HWC) in [0, 1].
-type Picture struct {
-	Pix    []float32
-	W, H   int
-	Credit string // photographer or source, and licence
-}
-
-// Photo returns the named photograph of pkg/photos as a Picture: chapter 19 letterboxes one.
-func Photo(name string) (Picture, error) {
-	img, err := photos.Load(name)
-	if err != nil {
-		return Picture{}, fmt.Errorf("book: %w", err)
-	}
-	info, err := photos.Info(name)
-	if err != nil {
-		return Picture{}, fmt.Errorf("book: %w", err)
-	}
-	r := img.Bounds()
-	p := Picture{W: r.Dx(), H: r.Dy(), Credit: info.Credit}
-	p.Pix = make([]float32, 0, p.W*p.H*3)
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		for x := r.Min.X; x < r.Max.X; x++ {
-			p.Pix = append(p.Pix, rgbFloats(img, x, y)...)
-		}
-	}
-	return p, nil
-}
-
-func rgbFloats(img image.Image, x, y int) []float32 {
-	r, g, b, _ := img.At(x, y).RGBA()
-	return []float32{float32(r) / 65535, float32(g) / 65535, float32(b) / 65535}
-}
-
-// MAPExample is chapter 19's mAP worked by hand: one class, two 100×100 images, four objects
+// WorkedExample is chapter 19's mAP worked by hand: one class, two 100×100 images, four objects
 // and a difficult one, seven detections. From the highest score down they are a true positive,
 // a false positive, a true positive, a duplicate of the first (false positive), one on the
 // difficult object (ignored), a true positive and a false positive.
-func MAPExample() ([]detection.Detection, []detection.Truth) {
+func WorkedExample() ([]detection.Detection, []detection.Truth) {
 	truths := []detection.Truth{
 		{Image: 0, Box: detection.Box{X1: 10, Y1: 10, X2: 50, Y2: 50}},
 		{Image: 0, Box: detection.Box{X1: 60, Y1: 10, X2: 90, Y2: 40}},
@@ -65,10 +30,10 @@ func MAPExample() ([]detection.Detection, []detection.Truth) {
 	return dets, truths
 }
 
-// MAPExampleFigure draws MAPExample's two images: ground truth dashed (the difficult object
+// DrawWorkedExample draws WorkedExample's two images: ground truth dashed (the difficult object
 // labelled so), detections solid, labelled with their rank and score.
-func MAPExampleFigure() *viz.Layout {
-	dets, truths := MAPExample()
+func DrawWorkedExample() *viz.Layout {
+	dets, truths := WorkedExample()
 	var figs []viz.Figure
 	for im := range 2 {
 		var boxes []viz.LabeledBox
@@ -97,22 +62,11 @@ func MAPExampleFigure() *viz.Layout {
 	return viz.Row(figs...)
 }
 
-// JitterFigure plots COCO's AP, AP50 and AP75 against the jitter sigma of chapter 19's
-// stand-in detector.
+// JitterFigure plots COCO's AP, AP50 and AP75 against the sigma of Jittered (chapter 19).
 func JitterFigure(sigmas, ap, ap50, ap75 []float64) *viz.LinePlot {
 	return viz.Lines("AP against localization error",
 		viz.Series{Name: "AP50 (VOC-like)", X: sigmas, Y: ap50},
 		viz.Series{Name: "AP75", X: sigmas, Y: ap75},
 		viz.Series{Name: "AP@[.5:.95] (COCO)", X: sigmas, Y: ap}).
 		Markers().YRange(0, 1).XLabel("jitter σ (fraction of the object's size)").YLabel("AP")
-}
-
-// Falling reports whether v never rises from one value to the next.
-func Falling(v []float64) bool {
-	for i := 1; i < len(v); i++ {
-		if v[i] > v[i-1] {
-			return false
-		}
-	}
-	return true
 }
