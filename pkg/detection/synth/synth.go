@@ -5,6 +5,10 @@
 // be made, offline, and the set is the same on every machine. Boxes bound what stays visible
 // of each object after the objects drawn over it, as PASCAL VOC's annotations do; an object
 // hidden below Config.MinVisible of its pixels is left out of the image.
+//
+// Beside the data, the package draws canvases with their boxes (Draw, DrawTruth, Labeled), makes
+// stand-ins for a detector whose faults are known (Candidates before NMS, Jittered for mAP), and
+// holds chapter 19's mAP example worked by hand (WorkedExample).
 package synth
 
 import (
