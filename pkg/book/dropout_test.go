@@ -1,0 +1,196 @@
+package book
+
+import (
+	"math"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	gomlxlayers "github.com/gomlx/gomlx/pkg/ml/layers"
+
+	"github.com/godl-book/godl/internal/testbackend"
+)
+
+// TestSummarizeDropout checks the statistics on draws worked out by hand: x = 2 kept (as 4) in
+// 3 of 4 draws at p = 0.5 has mean 3 and variance 16·(1/4)(3/4) = 3.
+func TestSummarizeDropout(t *testing.T) {
+	for _, tc := range []struct {
+		name           string
+		x              []float32
+		rate           float64
+		rows           [][]float32
+		zeros          float64
+		mean, variance []float64
+	}{
+		{"p=0.5", []float32{2, -1}, 0.5, [][]float32{{4, 0}, {0, -2}, {4, 0}, {4, -2}}, 3.0 / 8,
+			[]float64{3, -1}, []float64{3, 1}},
+		{"p=0.75", []float32{1}, 0.75, [][]float32{{0}, {0}, {0}, {4}}, 0.75, []float64{1}, []float64{3}},
+		{"p=0", []float32{3}, 0, [][]float32{{3}, {3}}, 0, []float64{3}, []float64{0}},
+	} {
+		s, err := SummarizeDropout(tc.x, tc.rate, tc.rows)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if s.Zeros != tc.zeros || s.Draws != len(tc.rows) {
+			t.Errorf("%s: zeros %g over %d draws, want %g over %d", tc.name, s.Zeros, s.Draws, tc.zeros, len(tc.rows))
+		}
+		for i := range tc.x {
+			if math.Abs(s.Mean[i]-tc.mean[i]) > 1e-12 || math.Abs(s.Var[i]-tc.variance[i]) > 1e-12 {
+				t.Errorf("%s: value %d mean %g variance %g, want %g and %g", tc.name, i, s.Mean[i], s.Var[i],
+					tc.mean[i], tc.variance[i])
+			}
+		}
+	}
+}
+
+// TestDropoutTolerances checks the tolerances against their formulas at p = 0.2, n = 100:
+// δ = 4·√(0.2·0.8/100) = 0.16, c = x/0.8.
+func TestDropoutTolerances(t *testing.T) {
+	rows := make([][]float32, 100)
+	for i := range rows {
+		rows[i] = []float32{2, 1}
+	}
+	s, err := SummarizeDropout([]float32{2, 1}, 0.2, rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, c := 0.16, 2.5
+	for name, got := range map[string][2]float64{
+		"zero fraction": {s.ZeroTol, 4 * math.Sqrt(0.16/200)},
+		"mean":          {s.MeanTol[0], c * d},
+		"variance":      {s.VarTol[0], c * c * (0.6*d + d*d)},
+		"expected var":  {s.ExpectedVar(1), 0.25},
+	} {
+		if math.Abs(got[0]-got[1]) > 1e-12 {
+			t.Errorf("%s tolerance %g, want %g", name, got[0], got[1])
+		}
+	}
+}
+
+func TestSummarizeDropoutRejects(t *testing.T) {
+	for name, tc := range map[string]struct {
+		x    []float32
+		rate float64
+		rows [][]float32
+		want string
+	}{
+		"zero input": {[]float32{1, 0}, 0.5, [][]float32{{2, 0}}, "x[1] is 0"},
+		"rate 1":     {[]float32{1}, 1, [][]float32{{0}}, "rate 1"},
+		"ragged":     {[]float32{1, 2}, 0.5, [][]float32{{2, 4}, {2}}, "draw 1 has 1 values"},
+		"no draws":   {[]float32{1}, 0.5, nil, "no draws"},
+	} {
+		if _, err := SummarizeDropout(tc.x, tc.rate, tc.rows); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want one that says %q", name, err, tc.want)
+		}
+	}
+}
+
+// TestDropoutDrawsGoMLX runs GoMLX's DropoutStatic through DropoutDraws: the identity outside
+// training; in training, zeros at about the rate, every kept value x/(1−p) to float32's precision
+// (XLA divides by a constant as a product with its reciprocal, which can cost an ulp or two), and
+// the mean and variance within their tolerances.
+func TestDropoutDrawsGoMLX(t *testing.T) {
+	b := testbackend.Get(t)
+	x := []float32{-2, 0.5, 3}
+	var all []*DropoutStats
+	for _, p := range []float64{0.1, 0.5, 0.9} {
+		eval, err := DropoutDraws(b, gomlxlayers.DropoutStatic, x, p, 10, 7, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, row := range eval {
+			for i, v := range row {
+				if v != x[i] {
+					t.Fatalf("p=%g evaluation: %v, want x = %v", p, row, x)
+				}
+			}
+		}
+		rows, err := DropoutDraws(b, gomlxlayers.DropoutStatic, x, p, 4000, 7, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, row := range rows {
+			for i, v := range row {
+				want := float64(x[i]) / (1 - p)
+				if v != 0 && math.Abs(float64(v)-want) > 3e-7*math.Abs(want) {
+					t.Fatalf("p=%g: kept value %v of x = %v, want %v", p, v, x[i], want)
+				}
+			}
+		}
+		s, err := SummarizeDropout(x, p, rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, s)
+		if math.Abs(s.Zeros-p) > s.ZeroTol {
+			t.Errorf("p=%g: %.4f of the values dropped, want within %.4f", p, s.Zeros, s.ZeroTol)
+		}
+		for i := range x {
+			if math.Abs(s.Mean[i]-float64(x[i])) > s.MeanTol[i] || math.Abs(s.Var[i]-s.ExpectedVar(i)) > s.VarTol[i] {
+				t.Errorf("p=%g, x=%g: mean %g, variance %g; want %g ± %g and %g ± %g", p, x[i], s.Mean[i], s.Var[i],
+					x[i], s.MeanTol[i], s.ExpectedVar(i), s.VarTol[i])
+			}
+		}
+	}
+	if svg, err := DropoutVarianceFigure(all).SVG(); err != nil || !strings.Contains(svg, "p/(1−p)") {
+		t.Errorf("variance figure: %v", err)
+	}
+	if _, err := DropoutDraws(b, gomlxlayers.DropoutStatic, nil, 0.5, 10, 1, true); err == nil {
+		t.Error("no values: no error")
+	}
+}
+
+// TestSweepAndFigures groups studies by rate, picks the best on validation and draws the figures.
+func TestSweepAndFigures(t *testing.T) {
+	study := func(rate, train, valid float64, seed uint64) *OverfitStudy {
+		h := Hidden{Zeros: rate, Mean: 1 - rate, UnitMeans: []float64{0, 0.3, 1 - rate}}
+		return &OverfitStudy{HiddenRate: rate, Seed: seed, Layers: []Hidden{h, h},
+			Epochs: []OverfitEpoch{{TrainLoss: 1, TrainAcc: 0.5, ValidLoss: 1, ValidAcc: 0.5},
+				{TrainLoss: 0.1, TrainAcc: train, ValidLoss: 0.4, ValidAcc: valid}}}
+	}
+	studies := []*OverfitStudy{study(0, 1, 0.88, 1), study(0.5, 0.99, 0.91, 1), study(0, 1, 0.90, 2),
+		study(0.5, 0.98, 0.93, 2)}
+	points := Sweep(studies)
+	if len(points) != 2 || points[1].Rate != 0.5 || len(points[1].Runs) != 2 {
+		t.Fatalf("sweep %+v, want rates 0 and 0.5 with two runs each", points)
+	}
+	if g, v, s := points[0].MeanGap(), points[1].MeanValid(), points[1].Spread(); math.Abs(g-0.11) > 1e-12 ||
+		math.Abs(v-0.92) > 1e-12 || math.Abs(s-0.02) > 1e-12 {
+		t.Errorf("gap %g, valid %g, spread %g; want 0.11, 0.92, 0.02", g, v, s)
+	}
+	if best := Best(points); best.Rate != 0.5 {
+		t.Errorf("best rate %g, want 0.5", best.Rate)
+	}
+	for name, fig := range map[string]interface{ SVG() (string, error) }{
+		"overfit": OverfitFigure(studies[0], studies[1]), "sweep": SweepFigure(points),
+		"units": UnitMeansFigure(studies[0], studies[1], 0.25),
+	} {
+		if svg, err := fig.SVG(); err != nil || !strings.Contains(svg, "<svg") {
+			t.Errorf("%s figure: %v", name, err)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "s.json")
+	if err := SaveOverfit(path, studies...); err != nil {
+		t.Fatal(err)
+	}
+	back, err := LoadOverfit(path)
+	if err != nil || len(back) != 4 || back[3].Last().ValidAcc != 0.93 {
+		t.Errorf("round trip: %v, %d studies", err, len(back))
+	}
+	if !strings.HasSuffix(OverfitPath("x"), filepath.Join("08-dropout", "x.json")) {
+		t.Errorf("OverfitPath(x) = %s", OverfitPath("x"))
+	}
+}
+
+func TestHistogram(t *testing.T) {
+	s := histogram("h", []float64{0, 0.1, 0.6, 0.75, 1.2}, 0.5)
+	want := []float64{0.4, 0.4, 0.2}
+	if len(s.Y) != 3 || s.X[2] != 1.25 {
+		t.Fatalf("bins %v at %v, want 3 centred at 0.25, 0.75, 1.25", s.Y, s.X)
+	}
+	for k := range want {
+		if math.Abs(s.Y[k]-want[k]) > 1e-12 {
+			t.Errorf("bin %d: %g, want %g", k, s.Y[k], want[k])
+		}
+	}
+}
