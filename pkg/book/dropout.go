@@ -487,3 +487,68 @@ func DropoutVarianceFigure(stats []*DropoutStats) viz.Figure {
 	return viz.Lines("variance of dropout's output, over draws", formula, measured).
 		XLabel("dropout rate p").YLabel("Var / x²").LogY().Markers()
 }
+
+// Errors returns the worst |measured − expected| / tolerance of the share of zeros, of the
+// means and of the variances: all three are at most 1 when dropout keeps its promises. A zero
+// tolerance (rate 0) counts any error as infinite.
+func (s *DropoutStats) Errors() (zeros, mean, variance float64) {
+	ratio := func(err, tol float64) float64 {
+		if err == 0 {
+			return 0
+		}
+		return err / tol
+	}
+	zeros = ratio(math.Abs(s.Zeros-s.Rate), s.ZeroTol)
+	for i, x := range s.X {
+		mean = math.Max(mean, ratio(math.Abs(s.Mean[i]-x), s.MeanTol[i]))
+		variance = math.Max(variance, ratio(math.Abs(s.Var[i]-s.ExpectedVar(i)), s.VarTol[i]))
+	}
+	return zeros, mean, variance
+}
+
+// CompareDraws compares two sets of dropout draws of the same shape value by value: how many
+// values are 0 in one and not in the other (the masks differ), how many differ at all, and the
+// largest relative difference of the values kept by both.
+func CompareDraws(a, b [][]float32) (masks, values int, maxRel float64, err error) {
+	if len(a) != len(b) {
+		return 0, 0, 0, fmt.Errorf("book: compare draws: %d and %d draws", len(a), len(b))
+	}
+	for r := range a {
+		if len(a[r]) != len(b[r]) {
+			return 0, 0, 0, fmt.Errorf("book: compare draws: draw %d has %d and %d values", r, len(a[r]), len(b[r]))
+		}
+		for i, u := range a[r] {
+			v := b[r][i]
+			switch {
+			case (u == 0) != (v == 0):
+				masks++
+				values++
+			case u != v:
+				values++
+				maxRel = math.Max(maxRel, math.Abs(float64(u)-float64(v))/math.Abs(float64(v)))
+			}
+		}
+	}
+	return masks, values, maxRel, nil
+}
+
+// MinValidLoss returns the epoch (from 1) with the lowest validation loss, and that loss.
+func (s *OverfitStudy) MinValidLoss() (epoch int, loss float64) {
+	loss = math.Inf(1)
+	for i, e := range s.Epochs {
+		if e.ValidLoss < loss {
+			epoch, loss = i+1, e.ValidLoss
+		}
+	}
+	return epoch, loss
+}
+
+// MeanValidLoss is the final validation loss averaged over the seeds.
+func (p SweepPoint) MeanValidLoss() float64 {
+	return meanOf(p.Runs, func(s *OverfitStudy) float64 { return s.Last().ValidLoss })
+}
+
+// MeanTest is the test accuracy averaged over the seeds.
+func (p SweepPoint) MeanTest() float64 {
+	return meanOf(p.Runs, func(s *OverfitStudy) float64 { return s.Test })
+}

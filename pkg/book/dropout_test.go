@@ -194,3 +194,33 @@ func TestHistogram(t *testing.T) {
 		}
 	}
 }
+
+func TestCompareDrawsAndErrors(t *testing.T) {
+	a := [][]float32{{0, 2, 4}, {1, 0, 4}}
+	b := [][]float32{{0, 2, 4.000001}, {0, 0, 4}}
+	masks, values, rel, err := CompareDraws(a, b)
+	up := float64(b[0][2]) // 4 + one float32 ulp
+	if err != nil || masks != 1 || values != 2 || rel != (up-4)/up {
+		t.Errorf("masks %d, values %d, rel %g, %v; want 1, 2, %g", masks, values, rel, err, (up-4)/up)
+	}
+	if _, _, _, err := CompareDraws(a, b[:1]); err == nil {
+		t.Error("draws of different counts: no error")
+	}
+	s, err := SummarizeDropout([]float32{2, -1}, 0.5, [][]float32{{4, 0}, {0, -2}, {4, 0}, {4, -2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// zeros 3/8 against 1/2 ± 4·√(1/4/8); means 3 against 2 ± 4·4·√(1/16); variances 3 against
+	// 4 ± 16·(0 + 1²).
+	z, m, v := s.Errors()
+	if math.Abs(z-0.125/(4*math.Sqrt(1.0/32))) > 1e-12 || math.Abs(m-0.25) > 1e-12 || math.Abs(v-1.0/16) > 1e-12 {
+		t.Errorf("errors %g, %g, %g", z, m, v)
+	}
+}
+
+func TestMinValidLoss(t *testing.T) {
+	s := &OverfitStudy{Epochs: []OverfitEpoch{{ValidLoss: 0.5}, {ValidLoss: 0.3}, {ValidLoss: 0.4}}}
+	if e, l := s.MinValidLoss(); e != 2 || l != 0.3 {
+		t.Errorf("min valid loss %g at epoch %d, want 0.3 at 2", l, e)
+	}
+}
