@@ -19,6 +19,7 @@ import (
 	"github.com/godl-book/godl/pkg/datasets"
 	"github.com/godl-book/godl/pkg/layers"
 	"github.com/godl-book/godl/pkg/models"
+	"github.com/godl-book/godl/pkg/optim"
 	"github.com/godl-book/godl/pkg/training"
 	"github.com/godl-book/godl/pkg/viz"
 )
@@ -95,8 +96,7 @@ func SummarizeDropout(x []float32, rate float64, rows [][]float32) (*DropoutStat
 		return nil, fmt.Errorf("book: dropout statistics of no draws")
 	}
 	s := &DropoutStats{Rate: rate, Draws: len(rows), X: make([]float64, len(x)),
-		Mean: make([]float64, len(x)), Var: make([]float64, len(x)),
-		MeanTol: make([]float64, len(x)), VarTol: make([]float64, len(x))}
+		Mean: make([]float64, len(x)), Var: make([]float64, len(x))}
 	for i, v := range x {
 		if v == 0 {
 			return nil, fmt.Errorf("book: dropout statistics: x[%d] is 0, so a dropped value looks like a kept one", i)
@@ -126,15 +126,24 @@ func SummarizeDropout(x []float32, rate float64, rows [][]float32) (*DropoutStat
 		}
 	}
 	s.Zeros = float64(zeros) / (n * float64(len(x)))
-	s.ZeroTol = SigmaBound * math.Sqrt(rate*(1-rate)/(n*float64(len(x))))
-	zd := SigmaBound * math.Sqrt(rate*(1-rate)/n)
 	for i := range s.Var {
 		s.Var[i] /= n
-		c := s.X[i] / (1 - rate)
-		s.MeanTol[i] = math.Abs(c) * zd
-		s.VarTol[i] = c * c * (math.Abs(1-2*rate)*zd + zd*zd)
 	}
+	s.setTolerances()
 	return s, nil
+}
+
+// setTolerances sets ZeroTol, MeanTol and VarTol from Rate, Draws and X.
+func (s *DropoutStats) setTolerances() {
+	p, n := s.Rate, float64(s.Draws)
+	s.ZeroTol = SigmaBound * math.Sqrt(p*(1-p)/(n*float64(len(s.X))))
+	zd := SigmaBound * math.Sqrt(p*(1-p)/n)
+	s.MeanTol, s.VarTol = make([]float64, len(s.X)), make([]float64, len(s.X))
+	for i, x := range s.X {
+		c := x / (1 - p)
+		s.MeanTol[i] = math.Abs(c) * zd
+		s.VarTol[i] = c * c * (math.Abs(1-2*p)*zd + zd*zd)
+	}
 }
 
 // OverfitEpoch is one epoch of an OverfitStudy: loss and accuracy on the training and the
@@ -551,4 +560,22 @@ func (p SweepPoint) MeanValidLoss() float64 {
 // MeanTest is the test accuracy averaged over the seeds.
 func (p SweepPoint) MeanTest() float64 {
 	return meanOf(p.Runs, func(s *OverfitStudy) float64 { return s.Test })
+}
+
+// SweepOverfit runs StudyOverfit for every seed and every hidden dropout rate (no input dropout),
+// each network trained with Adam at learning rate 10⁻³ and opts: chapter 08's sweep, seed by
+// seed, in the order of rates.
+func SweepOverfit(train, valid, test *datasets.Dataset, width int, rates []float64, seeds []uint64,
+	opts ...training.Option) ([]*OverfitStudy, error) {
+	var runs []*OverfitStudy
+	for _, seed := range seeds {
+		for _, p := range rates {
+			s, err := StudyOverfit(train, valid, test, width, 0, p, seed, optim.Adam(1e-3).Done(), opts...)
+			if err != nil {
+				return nil, err
+			}
+			runs = append(runs, s)
+		}
+	}
+	return runs, nil
 }
