@@ -15,6 +15,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
 
+	"github.com/godl-book/godl/internal/repo"
 	"github.com/godl-book/godl/pkg/backend"
 	"github.com/godl-book/godl/pkg/datasets"
 	"github.com/godl-book/godl/pkg/layers"
@@ -578,4 +579,91 @@ func SweepOverfit(train, valid, test *datasets.Dataset, width int, rates []float
 		}
 	}
 	return runs, nil
+}
+
+// DropoutGoldensFile holds what torch 1.13's F.dropout does, made by tools/goldens/dropout.py.
+const DropoutGoldensFile = "pkg/book/testdata/dropout_golden.json"
+
+// DropoutVsTorch is how a dropout function compares with torch's F.dropout (chapter 08).
+type DropoutVsTorch struct {
+	Torch        string  // torch's version
+	Kept, Same   int     // kept values compared, and how many are bit-identical to torch's
+	MaxRel       float64 // largest relative difference of a kept value
+	EvalIdentity bool    // both are the identity in evaluation mode
+	// TorchWorst is the worst error / tolerance of torch's own draws: the share of zeros, the
+	// means and the variances held to SummarizeDropout's tolerances.
+	TorchWorst float64
+}
+
+// DropoutTorch compares drop with the goldens of DropoutGoldensFile on backend b: the float32
+// value each input becomes when kept, at every rate, and evaluation mode; and it holds torch's
+// own draws to the tolerances SummarizeDropout derives.
+func DropoutTorch(b backends.Backend, drop DropFn) (*DropoutVsTorch, error) {
+	root := repo.Root()
+	if root == "" {
+		return nil, fmt.Errorf("book: no godl checkout found for %s (set $%s)", DropoutGoldensFile, repo.HomeEnv)
+	}
+	return dropoutTorch(b, drop, filepath.Join(root, DropoutGoldensFile))
+}
+
+func dropoutTorch(b backends.Backend, drop DropFn, path string) (*DropoutVsTorch, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("book: %w", err)
+	}
+	var g struct {
+		Torch string    `json:"torch_version"`
+		X     []float32 `json:"x"`
+		Draws int       `json:"draws"`
+		Cases []struct {
+			P            float64   `json:"p"`
+			Kept         []float32 `json:"kept"`
+			EvalIdentity bool      `json:"eval_is_identity"`
+			Zeros        float64   `json:"zeros"`
+			Mean         []float64 `json:"mean"`
+			Var          []float64 `json:"var"`
+		} `json:"cases"`
+	}
+	if err := json.Unmarshal(data, &g); err != nil {
+		return nil, fmt.Errorf("book: %s: %w", path, err)
+	}
+	r := &DropoutVsTorch{Torch: g.Torch, EvalIdentity: true}
+	x := make([]float64, len(g.X))
+	for i, v := range g.X {
+		x[i] = float64(v)
+	}
+	for _, c := range g.Cases {
+		if len(c.Kept) != len(x) || len(c.Mean) != len(x) || len(c.Var) != len(x) {
+			return nil, fmt.Errorf("book: %s: case p=%g does not have %d values of each kind", path, c.P, len(x))
+		}
+		// 200 draws keep every value at least once but with probability 0.9²⁰⁰ ≈ 10⁻⁹.
+		rows, err := DropoutDraws(b, drop, g.X, c.P, 200, 3, true)
+		if err != nil {
+			return nil, err
+		}
+		for i, want := range c.Kept {
+			for _, row := range rows {
+				if got := row[i]; got != 0 {
+					r.Kept++
+					if got == want {
+						r.Same++
+					}
+					r.MaxRel = math.Max(r.MaxRel, math.Abs(float64(got-want))/math.Abs(float64(want)))
+					break
+				}
+			}
+		}
+		eval, err := DropoutDraws(b, drop, g.X, c.P, 1, 3, false)
+		if err != nil {
+			return nil, err
+		}
+		for i, v := range eval[0] {
+			r.EvalIdentity = r.EvalIdentity && c.EvalIdentity && v == g.X[i]
+		}
+		s := &DropoutStats{Rate: c.P, Draws: g.Draws, X: x, Zeros: c.Zeros, Mean: c.Mean, Var: c.Var}
+		s.setTolerances()
+		z, m, v := s.Errors()
+		r.TorchWorst = math.Max(r.TorchWorst, max(z, m, v))
+	}
+	return r, nil
 }
