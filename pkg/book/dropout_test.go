@@ -9,6 +9,9 @@ import (
 	gomlxlayers "github.com/gomlx/gomlx/pkg/ml/layers"
 
 	"github.com/godl-book/godl/internal/testbackend"
+	"github.com/godl-book/godl/pkg/datasets"
+	"github.com/godl-book/godl/pkg/optim"
+	"github.com/godl-book/godl/pkg/training"
 )
 
 // TestSummarizeDropout checks the statistics on draws worked out by hand: x = 2 kept (as 4) in
@@ -246,5 +249,48 @@ func TestDropoutAgainstTorch(t *testing.T) {
 	if _, err := dropoutTorch(testbackend.Get(t), gomlxlayers.DropoutStatic, "no-such.json"); err == nil ||
 		!strings.HasPrefix(err.Error(), "book: ") {
 		t.Errorf("missing file: error %v, want one starting with book:", err)
+	}
+}
+
+// TestStudyOverfit trains two tiny MLPs on 300 MNIST digits: every epoch is recorded with losses
+// and accuracies in range, the network without dropout fits its training set better than its
+// validation set, the test set is scored, and the hidden layers are summarized unit by unit.
+func TestStudyOverfit(t *testing.T) {
+	train, test, err := datasets.MNIST(datasets.Limit(600), datasets.Quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	small, valid, err := train.Take(600).Split(0.5, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs, err := SweepOverfit(small, valid, test.Take(200), 32, []float64{0, 0.5}, []uint64{1},
+		training.Epochs(8), training.BatchSize(50), training.NoProgress())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(runs) != 2 || runs[1].HiddenRate != 0.5 || runs[0].Params != 784*32+32+32*32+32+32*10+10 {
+		t.Fatalf("%d runs, rate %g, %d parameters", len(runs), runs[1].HiddenRate, runs[0].Params)
+	}
+	for _, s := range runs {
+		if len(s.Epochs) != 8 || s.Test <= 0.1 || s.Test > 1 || len(s.Layers) != 2 || len(s.Layers[1].UnitMeans) != 32 {
+			t.Fatalf("p=%g: %d epochs, test %g, %d layers", s.HiddenRate, len(s.Epochs), s.Test, len(s.Layers))
+		}
+		for _, e := range s.Epochs {
+			if e.TrainAcc < 0 || e.TrainAcc > 1 || e.ValidAcc < 0 || e.ValidAcc > 1 || !(e.TrainLoss > 0) || !(e.ValidLoss > 0) {
+				t.Errorf("p=%g: epoch %+v out of range", s.HiddenRate, e)
+			}
+		}
+		for _, h := range s.Layers {
+			if h.Zeros < 0 || h.Zeros > 1 || !(h.Mean > 0) {
+				t.Errorf("p=%g: hidden layer %+v out of range", s.HiddenRate, h)
+			}
+		}
+	}
+	if g := runs[0].Gap(); g <= 0 {
+		t.Errorf("no dropout: train − valid accuracy %g, want > 0 on 300 training digits", g)
+	}
+	if _, err := StudyOverfit(small, valid, test, 32, 0, 1, 1, optim.Adam(1e-3).Done()); err == nil {
+		t.Error("dropout rate 1: no error")
 	}
 }
