@@ -164,6 +164,17 @@ type Hidden struct {
 	UnitMeans []float64 `json:"unit_means"`
 }
 
+// Dead counts the units whose output is 0 on every example: units that never fire.
+func (h Hidden) Dead() int {
+	n := 0
+	for _, m := range h.UnitMeans {
+		if m == 0 {
+			n++
+		}
+	}
+	return n
+}
+
 // OverfitStudy is one run of chapter 08's overfitting experiment: models.MLP with two hidden
 // layers of Width units and dropout rates Input and HiddenRate, trained on a small training set
 // and watched on a validation set after every epoch; the test set is scored once, at the end.
