@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -217,5 +218,14 @@ func TestNormalize(t *testing.T) {
 	}
 	if _, err := Normalize(m, mean, []float32{1, 0, 1}); err == nil {
 		t.Error("Normalize with std 0: no error")
+	}
+}
+
+// TestChannelStats: channel 0 holds 1, 2, 3, 4 (mean 2.5, std √1.25), channel 1 is constant.
+func TestChannelStats(t *testing.T) {
+	m := &Image{H: 2, W: 2, C: 2, Pix: []float32{1, 7, 2, 7, 3, 7, 4, 7}}
+	mean, std := ChannelStats(m)
+	if mean[0] != 2.5 || mean[1] != 7 || std[1] != 0 || math.Abs(std[0]-math.Sqrt(1.25)) > 1e-15 {
+		t.Errorf("ChannelStats = %v, %v; want [2.5 7], [√1.25 0]", mean, std)
 	}
 }

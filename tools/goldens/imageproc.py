@@ -7,7 +7,7 @@ Run from the repository root with a virtual environment outside the repository:
     /work/wt/.venv-goldens-img/bin/pip install pillow numpy opencv-python-headless
     /work/wt/.venv-goldens-img/bin/python tools/goldens/imageproc.py
 
-It writes pkg/imageproc/testdata/resize_golden.json: for each case the input (HWC, row-major),
+It writes pkg/imageproc/resize_golden.json: for each case the input (HWC, row-major),
 the target size and Pillow's or OpenCV's output, with the library versions that made them.
 """
 import json
@@ -18,7 +18,7 @@ import numpy as np
 import PIL
 from PIL import Image
 
-OUT = "pkg/imageproc/testdata/resize_golden.json"
+OUT = "pkg/imageproc/resize_golden.json"
 FILTERS = {
     "NEAREST": Image.Resampling.NEAREST,
     "BOX": Image.Resampling.BOX,
