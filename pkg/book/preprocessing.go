@@ -51,3 +51,16 @@ func Aliasing(m *imageproc.Image, n int, factor float64) float64 {
 	mean := sum / count
 	return math.Sqrt(max(sum2/count-mean*mean, 0))
 }
+
+// Diff returns the largest and the mean absolute difference between two images of one size,
+// in their own units; chapter 12 compares Pillow's resize with OpenCV's with it.
+func Diff(a, b *imageproc.Image) (maxAbs, meanAbs float64, err error) {
+	if a.H != b.H || a.W != b.W || a.C != b.C || len(a.Pix) != len(b.Pix) {
+		return 0, 0, fmt.Errorf("book: Diff: %d×%d×%d and %d×%d×%d images", a.H, a.W, a.C, b.H, b.W, b.C)
+	}
+	for i, v := range a.Pix {
+		d := math.Abs(float64(v) - float64(b.Pix[i]))
+		maxAbs, meanAbs = max(maxAbs, d), meanAbs+d
+	}
+	return maxAbs, meanAbs / float64(len(a.Pix)), nil
+}

@@ -38,3 +38,14 @@ func TestAliasing(t *testing.T) {
 		t.Errorf("aliasing: nearest %g, bilinear %g; want nearest ≫ bilinear, bilinear < 5 grey levels", a, b)
 	}
 }
+
+func TestDiff(t *testing.T) {
+	a := &imageproc.Image{H: 1, W: 2, C: 1, Pix: []float32{1, 5}}
+	b := &imageproc.Image{H: 1, W: 2, C: 1, Pix: []float32{2, 2}}
+	if mx, mean, err := Diff(a, b); err != nil || mx != 3 || mean != 2 {
+		t.Errorf("Diff = %g, %g, %v; want 3, 2", mx, mean, err)
+	}
+	if _, _, err := Diff(a, &imageproc.Image{H: 2, W: 1, C: 1, Pix: []float32{1, 2}}); err == nil {
+		t.Error("Diff of 1×2 and 2×1: no error")
+	}
+}

@@ -2,6 +2,7 @@ package text
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
@@ -108,4 +109,18 @@ func Embed(b backends.Backend, batch *Batch, vocabSize, dim int, seed int64) (*E
 	}
 	return &Embedded{Table: out[0].Value().([][]float32), Lookup: out[1].Value().([][][]float32),
 		ByMatMul: out[2].Value().([][][]float32)}, nil
+}
+
+// Differences returns the largest absolute difference, over the batch, between each of Lookup
+// and ByMatMul and the table row its ID selects; chapter 12 prints them (both are 0).
+func (e *Embedded) Differences(b *Batch) (lookup, byMatMul float64) {
+	for i, row := range b.IDs {
+		for j, id := range row {
+			for k, want := range e.Table[id] {
+				lookup = max(lookup, math.Abs(float64(e.Lookup[i][j][k]-want)))
+				byMatMul = max(byMatMul, math.Abs(float64(e.ByMatMul[i][j][k]-want)))
+			}
+		}
+	}
+	return lookup, byMatMul
 }

@@ -158,6 +158,9 @@ func TestEmbed(t *testing.T) {
 			}
 		}
 	}
+	if l, m := e.Differences(batch); l != 0 || m != 0 {
+		t.Errorf("Differences = %g, %g; want 0, 0", l, m)
+	}
 	one, _ := PadBatch([][]int32{{2}, {4}}, 0, 0)
 	if e1, err := Embed(b, one, 5, 4, 42); err != nil || len(e1.Lookup[0]) != 1 {
 		t.Errorf("length-1 batch: %v, want [2][1][4]", err)
