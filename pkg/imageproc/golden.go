@@ -94,3 +94,42 @@ func (c PillowCase) maxDiff(got []float32) float64 {
 	}
 	return worst
 }
+
+// Comparison sums up the replay of every PillowCase by Compare.
+type Comparison struct {
+	Versions            string   // of Pillow and OpenCV, as recorded
+	Pillow, OpenCV      int      // how many cases each library made
+	PillowExact         int      // Pillow's cases this package matches to the last bit
+	PillowVerticalFirst int      // the others it matches exactly when the vertical pass runs first
+	OpenCVMaxDiff       float64  // the largest |Δ| over OpenCV's cases, values 0…255
+	Mismatched          []string // Pillow's cases matched neither way
+}
+
+// Compare replays every recorded case (see PillowCase.Replay) and sums up how they match;
+// chapter 12 prints it.
+func Compare() (*Comparison, error) {
+	versions, cases, err := PillowCases()
+	if err != nil {
+		return nil, err
+	}
+	r := &Comparison{Versions: versions}
+	for _, c := range cases {
+		d, v, err := c.Replay()
+		switch {
+		case err != nil:
+			return nil, err
+		case c.Mode == "cv2":
+			r.OpenCV++
+			r.OpenCVMaxDiff = max(r.OpenCVMaxDiff, d)
+			continue
+		case d == 0:
+			r.PillowExact++
+		case v == 0:
+			r.PillowVerticalFirst++
+		default:
+			r.Mismatched = append(r.Mismatched, fmt.Sprintf("%v: max |Δ| %g", c, d))
+		}
+		r.Pillow++
+	}
+	return r, nil
+}

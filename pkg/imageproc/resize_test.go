@@ -92,3 +92,16 @@ func TestResizeProperties(t *testing.T) {
 		}
 	}
 }
+
+// TestCompare: the summary agrees with the per-case replay above: 60 Pillow cases, 6 of them
+// matched with the vertical pass first, 7 OpenCV cases.
+func TestCompare(t *testing.T) {
+	r, err := Compare()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Pillow != 60 || r.PillowExact != 54 || r.PillowVerticalFirst != 6 || r.OpenCV != 7 ||
+		r.OpenCVMaxDiff > 2e-4 || len(r.Mismatched) != 0 {
+		t.Errorf("Compare = %+v", r)
+	}
+}
