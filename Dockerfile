@@ -25,7 +25,7 @@ ARG TEST_TOOLS=""
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       python3 python3-venv \
-      dataset-fashion-mnist fonts-wqy-zenhei ${TEST_TOOLS} \
+      dataset-fashion-mnist fonts-wqy-zenhei espeak-ng ${TEST_TOOLS} \
  && rm -rf /var/lib/apt/lists/*
 
 # The user JupyterLab runs as; it owns the checkout, its Go caches and its kernel registration.

@@ -6,7 +6,7 @@ export PATH := $(CURDIR)/.bin:$(PATH)
 VENV := .venv
 PY := $(VENV)/bin/python
 NB ?=
-APT_PACKAGES := dataset-fashion-mnist fonts-wqy-zenhei
+APT_PACKAGES := dataset-fashion-mnist fonts-wqy-zenhei espeak-ng
 # Only the site's and the browser tests need these (Node only where npm is missing); the
 # workshop image leaves them out (Dockerfile's TEST_TOOLS).
 APT_TEST_PACKAGES := chromium $(if $(shell command -v npm),,nodejs npm)
