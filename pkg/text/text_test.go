@@ -92,7 +92,14 @@ func TestBuildVocab(t *testing.T) {
 	if v.Count("the") != 3 || v.ID("the") != 2 {
 		t.Errorf("the: count %d, ID %d; want 3, 2", v.Count("the"), v.ID("the"))
 	}
+	all, err := v.EncodeAll([][]string{{"a", "cat"}, {"bird"}})
+	if err != nil || fmt.Sprint(all) != "[[5 3] [0]]" {
+		t.Errorf("EncodeAll = %v, %v; want [[5 3] [0]]", all, err)
+	}
 	noUnk, _ := BuildVocab(docs, 1)
+	if _, err := noUnk.EncodeAll([][]string{{"a"}, {"bird"}}); err == nil || !strings.Contains(err.Error(), "document 1") {
+		t.Errorf("EncodeAll without <unk>: error %v, want one naming document 1", err)
+	}
 	if _, err := noUnk.Encode([]string{"bird"}); err == nil || !strings.Contains(err.Error(), "bird") {
 		t.Errorf("Encode(bird) without <unk>: error %v, want one naming bird", err)
 	}

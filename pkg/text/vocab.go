@@ -103,6 +103,19 @@ func (v *Vocab) Encode(tokens []string) ([]int32, error) {
 	return ids, nil
 }
 
+// EncodeAll encodes every document, as Encode; an error names the document.
+func (v *Vocab) EncodeAll(docs [][]string) ([][]int32, error) {
+	out := make([][]int32, len(docs))
+	for i, d := range docs {
+		ids, err := v.Encode(d)
+		if err != nil {
+			return nil, fmt.Errorf("document %d: %w", i, err)
+		}
+		out[i] = ids
+	}
+	return out, nil
+}
+
 // Decode maps IDs back to tokens; an ID out of range is an error.
 func (v *Vocab) Decode(ids []int32) ([]string, error) {
 	tokens := make([]string, len(ids))
