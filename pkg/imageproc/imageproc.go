@@ -231,9 +231,16 @@ func CenterCrop(m *Image, h, w int) (*Image, error) {
 	return Crop(m, top, left, h, w)
 }
 
+// ImageNetMean and ImageNetStd are the per-channel mean and standard deviation of ImageNet's
+// training images (RGB, values in [0, 1]), the statistics torchvision's pretrained models expect
+// Normalize to use. Do not modify them.
+var (
+	ImageNetMean = []float32{0.485, 0.456, 0.406}
+	ImageNetStd  = []float32{0.229, 0.224, 0.225}
+)
+
 // Normalize returns (x − mean[c]) / std[c] for every value of channel c, as torchvision's
-// transforms.Normalize does (ImageNet's statistics are mean 0.485, 0.456, 0.406 and std 0.229,
-// 0.224, 0.225 for values in [0, 1]).
+// transforms.Normalize does (see ImageNetMean and ImageNetStd).
 func Normalize(m *Image, mean, std []float32) (*Image, error) {
 	if len(mean) != m.C || len(std) != m.C {
 		return nil, fmt.Errorf("imageproc: Normalize: %d means and %d stds for %d channels",

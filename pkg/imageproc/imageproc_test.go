@@ -204,7 +204,7 @@ func TestCenterCrop(t *testing.T) {
 // TestNormalize uses ImageNet's statistics on one pixel by hand.
 func TestNormalize(t *testing.T) {
 	m := &Image{H: 1, W: 1, C: 3, Pix: []float32{0.485, 1, 0}}
-	mean, std := []float32{0.485, 0.456, 0.406}, []float32{0.229, 0.224, 0.225}
+	mean, std := ImageNetMean, ImageNetStd
 	out, err := Normalize(m, mean, std)
 	if err != nil {
 		t.Fatal(err)
