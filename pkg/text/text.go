@@ -15,17 +15,30 @@ import (
 // Tokenizer splits a text into tokens (词元).
 type Tokenizer func(string) []string
 
-// Whitespace splits on runs of white space, as Python's str.split() does.
-func Whitespace(s string) []string { return strings.Fields(s) }
+// Whitespace splits on runs of white space, as Python's str.split() does: Unicode's white space
+// and the four ASCII separators U+001C–U+001F, which Python also counts as space.
+func Whitespace(s string) []string { return strings.FieldsFunc(s, pySpace) }
 
-// WordPunct splits a text into runs of word characters (letters, digits, underscore) and runs of
-// other non-space characters, as NLTK's wordpunct_tokenize (the regular expression
-// \w+|[^\w\s]+ on Unicode text) does: "don't!" gives "don", "'", "t", "!". Chinese characters
+// pySpace reports whether Python's str.isspace holds for r.
+func pySpace(r rune) bool { return unicode.IsSpace(r) || r >= 0x1c && r <= 0x1f }
+
+// wordChar reports whether r is a word character, \w, as the regex module that NLTK 3.10 compiles
+// its patterns with defines it (Unicode's recommendation, UTS #18): letters, combining marks,
+// decimal digits and letter numbers (Ⅻ), connector punctuation (_ and ‿), the zero-width
+// (non-)joiners, and symbols that are alphabetic (Ⓐ). Digits like ² and ½ are not.
+func wordChar(r rune) bool {
+	return unicode.IsLetter(r) || unicode.In(r, unicode.M, unicode.Nd, unicode.Nl, unicode.Pc) ||
+		r == 0x200c || r == 0x200d || unicode.Is(unicode.So, r) && unicode.Is(unicode.Other_Alphabetic, r)
+}
+
+// WordPunct splits a text into runs of word characters (see wordChar: letters, digits,
+// underscore, …) and runs of other non-space characters, as NLTK's wordpunct_tokenize (the
+// regular expression \w+|[^\w\s]+) does: "don't!" gives "don", "'", "t", "!". Chinese characters
 // are letters, so a Chinese sentence without spaces stays one token.
 func WordPunct(s string) []string {
 	class := func(r rune) int {
 		switch {
-		case unicode.IsLetter(r) || unicode.IsNumber(r) || r == '_':
+		case wordChar(r):
 			return 1
 		case unicode.IsSpace(r):
 			return 0
@@ -49,14 +62,15 @@ func WordPunct(s string) []string {
 	return tokens
 }
 
-// Chars splits a text into its characters (Unicode code points), leaving out white space: the
+// Chars splits a text into its characters (Unicode code points), leaving out white space (as
+// Whitespace defines it): the
 // character-level tokenization that Chinese models such as Chinese BERT use, since Chinese
 // writes no spaces between words. Segmenting Chinese into words (分词) needs a dictionary and a
 // model, as jieba has; this package does not do it.
 func Chars(s string) []string {
 	var tokens []string
 	for _, r := range s {
-		if !unicode.IsSpace(r) {
+		if !pySpace(r) {
 			tokens = append(tokens, string(r))
 		}
 	}

@@ -1,7 +1,9 @@
 package text
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -174,5 +176,32 @@ func TestEmbed(t *testing.T) {
 	}
 	if _, err := Embed(b, batch, 4, 4, 42); err == nil {
 		t.Error("Embed with ID 4 in a 4-token vocabulary: no error")
+	}
+}
+
+// TestTokenizeGoldens replays testdata/tokenize_golden.json (tools/goldens/text.py): NLTK's
+// wordpunct_tokenize and Python's str.split() on 19 texts in several scripts, with combining
+// marks, superscripts, letter numbers, emoji, a zero-width joiner and exotic spaces.
+func TestTokenizeGoldens(t *testing.T) {
+	data, err := os.ReadFile("testdata/tokenize_golden.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Cases []struct {
+			Text             string
+			WordPunct, Split []string
+		}
+	}
+	if err := json.Unmarshal(data, &doc); err != nil || len(doc.Cases) != 19 {
+		t.Fatalf("tokenize_golden.json: %d cases, %v", len(doc.Cases), err)
+	}
+	for _, c := range doc.Cases {
+		if got := WordPunct(c.Text); !slices.Equal(got, c.WordPunct) && len(got)+len(c.WordPunct) > 0 {
+			t.Errorf("WordPunct(%q) = %q, NLTK %q", c.Text, got, c.WordPunct)
+		}
+		if got := Whitespace(c.Text); !slices.Equal(got, c.Split) && len(got)+len(c.Split) > 0 {
+			t.Errorf("Whitespace(%q) = %q, str.split() %q", c.Text, got, c.Split)
+		}
 	}
 }
