@@ -1,7 +1,11 @@
 // Package imageproc turns image files into the float tensors a network reads, as chapter 12
-// teaches: decoding PNG and JPEG, converting 8-bit pixels to float32 in the HWC or CHW layout,
-// resizing with Pillow's filters (nearest, box, bilinear, bicubic), cropping and normalizing
-// per channel as torchvision's transforms do.
+// teaches: decoding PNG and JPEG (Decode, DecodeFile), converting 8-bit pixels to float32 in the
+// HWC or CHW layout (FromImage, ToTensor, CHW, Batch), resizing with Pillow's filters — nearest,
+// box, bilinear, bicubic, with Pillow's antialiasing — in float (Resize) and in 8 bits
+// (ResizeImage), and as OpenCV's INTER_LINEAR does without antialiasing (ResizeNoAntialias),
+// cropping and normalizing per channel as torchvision's transforms do (Crop, CenterCrop,
+// Normalize, ChannelStats). PillowCases and Compare replay the Pillow and OpenCV goldens the
+// package is checked against; ZonePlate and Aliasing show what antialiasing is for.
 //
 // Layouts: an Image stores its values HWC — row by row, and within a pixel channel by channel —
 // the layout of Go's image package, Pillow, OpenCV and GoMLX's default NHWC convolutions.
