@@ -198,7 +198,8 @@ func Default() (backends.Backend, error) {
 func Current() Choice { return defaultChoice }
 
 // Load creates the backend for a choice. It checks the plugin of an XLA configuration with
-// VerifyPlugin first, and returns an error, never a panic, for a name GoMLX does not know.
+// VerifyPlugin first, and returns an error, never a panic, for a name GoMLX does not know. A
+// pure-Go configuration runs its ops one at a time (see goConfig) unless it says ops_parallel.
 func Load(c Choice) (b backends.Backend, err error) {
 	name, _, _ := strings.Cut(c.Config, ":")
 	if !slices.Contains(backends.List(), name) {
@@ -218,11 +219,28 @@ func Load(c Choice) (b backends.Backend, err error) {
 			b, err = nil, fmt.Errorf("backend: %s: %v", c.Name, r)
 		}
 	}()
-	b, err = backends.NewWithConfig(c.Config)
+	b, err = backends.NewWithConfig(goConfig(c.Config))
 	if err != nil {
 		return nil, fmt.Errorf("backend: %s: %w", c.Name, err)
 	}
 	return b, nil
+}
+
+// goConfig adds ops_sequential to a pure-Go configuration that does not say how to run its ops.
+// GoMLX v0.26.0's Go backend deadlocks when it runs independent ops in parallel: each op holds a
+// worker of a pool of 2 per core while its parts wait for more workers (simplego/workerspool.go);
+// ResNet's gradient hits it on 2 cores. One op at a time avoids it, and large ops (matrix
+// products, convolutions) still split across the cores. TestGoBackendDeadlocksOnParallelOps in
+// pkg/layers notices when GoMLX fixes it.
+func goConfig(cfg string) string {
+	name, opts, _ := strings.Cut(cfg, ":")
+	switch {
+	case name != "go" || strings.Contains(opts, "ops_"):
+		return cfg
+	case opts == "":
+		return "go:ops_sequential"
+	}
+	return cfg + ",ops_sequential"
 }
 
 func orConfig(c Choice) string {

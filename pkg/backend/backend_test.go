@@ -219,3 +219,17 @@ func TestXLAMapsToLocalPlugin(t *testing.T) {
 		t.Fatalf("Choose() with $%s=xla:cpu = %+v, want the local plugin %s", EnvBackend, c, plugin)
 	}
 }
+
+func TestGoRunsOpsOneAtATime(t *testing.T) {
+	for cfg, want := range map[string]string{
+		"go":                              "go:ops_sequential",
+		"go:parallelism=4":                "go:parallelism=4,ops_sequential",
+		"go:ops_parallel":                 "go:ops_parallel",
+		"go:parallelism=2,ops_sequential": "go:parallelism=2,ops_sequential",
+		"xla:cpu":                         "xla:cpu",
+	} {
+		if got := goConfig(cfg); got != want {
+			t.Errorf("goConfig(%q) = %q, want %q", cfg, got, want)
+		}
+	}
+}

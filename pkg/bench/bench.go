@@ -133,11 +133,6 @@ func Godl(cfg Config, choices []backend.Choice) []Measurement {
 	var out []Measurement
 	for _, c := range choices {
 		side := "godl " + c.Name
-		if c.Name == "go" {
-			// GoMLX v0.26.0's Go backend deadlocks on ResNet's gradient when nodes run in
-			// parallel on few cores (see models' TestResNetTrainsAndEvaluates).
-			c.Config = "go:ops_sequential"
-		}
 		b, err := backend.Load(c)
 		if err != nil {
 			for _, r := range cfg.Rows {

@@ -1,5 +1,6 @@
-// Package layers holds the building blocks of the book's convolutional networks: Conv2D, MaxPool2D,
-// AvgPool2D, BatchNorm, Dense, Flatten and the activations, in GoMLX's shape — functions of a
+// Package layers holds the building blocks of the book's convolutional networks: Conv2D (with
+// stride, padding, dilation and groups), ConvTranspose2D, MaxPool2D, AvgPool2D, BatchNorm, Dense,
+// Flatten and the activations, in GoMLX's shape — functions of a
 // *context.Context (which holds the weights) and a *graph.Node — that train on every backend.
 //
 // Chapter 03 introduces them; chapters 09 (pooling), 10 (convolution by hand) and 17 (batch norm)
@@ -23,8 +24,9 @@
 // Impl picks one per layer. The default, Auto, takes the native form where the backend has the ops
 // its gradient needs (XLA) and the portable form otherwise (pure Go), with two exceptions found by
 // measuring and testing: pooling windows that tile the input use the portable reshape everywhere
-// (as fast as the native op on XLA), and convolutions with even kernel sizes use the portable form
-// everywhere, because GoMLX v0.26.0 computes their input gradient wrongly. Each layer's doc comment
+// (as fast as the native op on XLA), and convolutions whose kernels span an even number of pixels
+// use the portable form everywhere, because GoMLX v0.26.0 computes their input gradient wrongly (as
+// do those with both a stride and a dilation, whose gradient it cannot build). Each layer's doc comment
 // names the case of BenchmarkLayers (layers_bench_test.go) that measures its choice:
 //
 //	go test ./pkg/layers -run '^$' -bench Layers -benchtime 20x
@@ -32,6 +34,8 @@
 // Two more GoMLX v0.26.0 gaps, on every backend, are worked around here: the gradient of
 // DotGeneral broadcasts to an n×k×m tensor instead of multiplying matrices (Dense and the portable
 // Conv2D use matMul, with a hand-written gradient), and Rsqrt has no gradient (BatchNorm uses 1/Sqrt).
+// And the Go backend deadlocks when it runs independent ops in parallel on few cores (ResNet's
+// gradient on 2 cores): pkg/backend loads it with ops_sequential (TestGoBackendDeadlocksOnParallelOps).
 package layers
 
 import (

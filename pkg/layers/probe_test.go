@@ -3,7 +3,9 @@ package layers_test
 import (
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
@@ -87,6 +89,48 @@ func TestGoBackendLacksNativeGradients(t *testing.T) {
 		res := runLayer(t, g, true, layers.Auto, layerVariables(t, layer, []int{2, 8, 8, 3}), layer, x)
 		if len(res.dx) != 2*8*8*3 {
 			t.Errorf("layers.%s on go: gradient has %d values, want %d", name, len(res.dx), 2*8*8*3)
+		}
+	}
+}
+
+// TestGoBackendDeadlocksOnParallelOps records why pkg/backend loads the pure-Go backend with
+// ops_sequential: with its ops run in parallel, GoMLX v0.26.0's Go backend deadlocks on four
+// independent 256×256 matrix products when it has one core's worth of workers (2): each product
+// holds a worker while its parts wait for one. Run one op at a time, they finish in milliseconds.
+// If the parallel run finishes too, GoMLX has fixed it: drop goConfig in pkg/backend.
+func TestGoBackendDeadlocksOnParallelOps(t *testing.T) {
+	products := func(x *graph.Node) *graph.Node {
+		sum := graph.ZerosLike(x)
+		for i := range 4 {
+			sum = graph.Add(sum, graph.Dot(graph.AddScalar(x, float64(i)), x))
+		}
+		return graph.ReduceAllSum(sum)
+	}
+	for cfg, wantDeadlock := range map[string]bool{
+		"go:ops_parallel,parallelism=1":   true,
+		"go:ops_sequential,parallelism=1": false,
+	} {
+		b, err := backends.NewWithConfig(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := randomTensor(1, 256, 256) // a tensor stays with the backend that first used it
+		done := make(chan error, 1)
+		go func() { // a deadlocked run stays blocked in the background until the test binary exits
+			_, err := graph.ExecOnce(b, products, x)
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("%s: %v", cfg, err)
+			} else if wantDeadlock {
+				t.Errorf("%s finished: GoMLX's Go backend no longer deadlocks, drop goConfig in pkg/backend", cfg)
+			}
+		case <-time.After(3 * time.Second):
+			if !wantDeadlock {
+				t.Errorf("%s: still running after 3 s", cfg)
+			}
 		}
 	}
 }

@@ -77,12 +77,6 @@ func TestResNetTrainsAndEvaluates(t *testing.T) {
 	}
 	for _, choice := range backend.Available() {
 		t.Run(choice.Name, func(t *testing.T) {
-			if choice.Name == "go" {
-				// GoMLX v0.26.0's Go backend deadlocks on ResNet's gradient with few cores: nodes
-				// run in parallel, each holding a worker, and their large matrix products wait for
-				// more workers (simplego/workerspool.go). One node at a time avoids it.
-				choice.Config = "go:ops_sequential"
-			}
 			b, err := backend.Load(choice)
 			if err != nil {
 				t.Fatal(err)

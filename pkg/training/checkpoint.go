@@ -98,15 +98,15 @@ func writeFolder(tmp string, ctx *context.Context, file string, state any) error
 const trainerFile = "trainer.json"
 
 type savedTrainer struct {
-	History    []Epoch `json:"history"`
-	CosineBase float64 `json:"cosine_base,omitempty"`
+	History []Epoch `json:"history"`
+	BaseLR  float64 `json:"base_lr,omitempty"` // where the learning rate schedule started
 }
 
 // Save writes the Trainer's variables (weights, optimizer state, step count, random state) and
 // its History to dir, with Run.Save's atomic writer; a Trainer with Checkpoint(dir) resumes from
 // it.
 func (t *Trainer) Save(dir string) error {
-	return saveFolder(dir, t.Context, trainerFile, savedTrainer{t.History, t.cosineBase})
+	return saveFolder(dir, t.Context, trainerFile, savedTrainer{t.History, t.baseLR})
 }
 
 // resume loads the Trainer's checkpoint in dir into its context, if there is one; it fails when
@@ -138,7 +138,7 @@ func (t *Trainer) resume(dir string) (bool, error) {
 		return false, fmt.Errorf("training: resume from %s: it holds no variables "+
 			"(is its checkpoint-*.bin file missing?)", dir)
 	}
-	t.History, t.cosineBase = saved.History, saved.CosineBase
+	t.History, t.baseLR = saved.History, saved.BaseLR
 	return true, nil
 }
 

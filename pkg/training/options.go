@@ -17,9 +17,12 @@ type config struct {
 	onEpoch           []func(Epoch)
 	onStep            []func(step int, loss float64)
 	cosineDecay       bool
+	stepSize          int // StepLR's, 0 for none
+	stepGamma         float64
 	ctx               *context.Context
 	backend           backends.Backend
 	saveEvery         int
+	devices           int      // Devices' n; 0 and 1 train on one device
 	fitOnly           []string // options given that only Fit takes, for NewTrainer's error
 	trainerOnly       []string // options given that only a Trainer takes, for Fit's error
 }
@@ -79,6 +82,21 @@ func OnStep(fn func(step int, loss float64)) Option {
 // cosine over the whole run (Loshchilov & Hutter's SGDR without restarts): big steps early,
 // small ones at the end, so the last epochs settle instead of bouncing between minima.
 func CosineDecay() Option { return func(c *config) { c.cosineDecay = true } }
+
+// StepLR multiplies the optimizer's learning rate by gamma every stepSize epochs, as PyTorch's
+// StepLR stepped once per epoch: epoch e (counting from 1) trains at lr·gamma^⌊(e−1)/stepSize⌋.
+// cmd/mnist uses StepLR(1, 0.7), the pytorch/examples MNIST program's schedule.
+func StepLR(stepSize int, gamma float64) Option {
+	return func(c *config) { c.stepSize, c.stepGamma = stepSize, gamma }
+}
+
+// Devices trains data-parallel on the backend's first n devices (the XLA CPU plugin shows
+// several; a machine may have several GPUs): every batch is cut into n equal parts along its
+// first axis, one per device, and XLA's automatic sharding (GoMLX's AutoSharding) keeps the
+// weights replicated and combines the gradients, so each step makes the update one device would
+// make on the whole batch — the same loss curve, within float32 rounding. The batch size must be
+// a multiple of n. Chapter 18's cmd/imagenet offers it as -devices, as the original offers DDP.
+func Devices(n int) Option { return func(c *config) { c.devices = n } }
 
 // WithContext trains in ctx instead of a new context: its hyperparameters (e.g.
 // optimizers.ParamLearningRate for an optimizer built without a learning rate) and the

@@ -11,6 +11,7 @@ import (
 	"github.com/godl-book/godl/pkg/backend"
 	"github.com/godl-book/godl/pkg/optim"
 	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/distributed"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
@@ -53,16 +54,17 @@ type Trainer struct {
 
 	cfg        *config
 	gomlx      *train.Trainer
-	afterEpoch func(*Epoch) error // Fit's evaluation with a confusion matrix, before the epoch is recorded
-	heldOut    string             // the name of the set afterEpoch evaluates, for the epoch line
-	started    bool               // whether Fit was called: only the first one resumes
-	cosineBase float64            // the learning rate CosineDecay starts from, read at the first step
+	afterEpoch func(*Epoch) error        // Fit's evaluation with a confusion matrix, before the epoch is recorded
+	heldOut    string                    // the name of the set afterEpoch evaluates, for the epoch line
+	started    bool                      // whether Fit was called: only the first one resumes
+	baseLR     float64                   // the learning rate a schedule starts from, read at its first use
+	shards     *distributed.ShardingSpec // with Devices(n > 1): batches cut along their first axis
 }
 
 // NewTrainer prepares to train task with opt. WithContext gives it the caller's context (its
 // hyperparameters, e.g. optimizers.ParamLearningRate, and any variables already set are used;
 // default a new one) and WithBackend its backend (default backend.Default()); Epochs, Seed,
-// OnStep, OnEpoch, CosineDecay, NoProgress, Checkpoint and SaveEvery apply to Fit. BatchSize
+// OnStep, OnEpoch, CosineDecay, StepLR, Devices, NoProgress, Checkpoint and SaveEvery apply to Fit. BatchSize
 // and Normalize belong to the classification Fit and are refused here: the loaders fix the batch.
 func NewTrainer(task Task, opt optimizers.Interface, opts ...Option) (*Trainer, error) {
 	cfg := newConfig(opts)
@@ -83,6 +85,12 @@ func newTrainer(task Task, opt optimizers.Interface, cfg *config) (*Trainer, err
 		return nil, errors.New("training: no optimizer")
 	case cfg.epochs <= 0:
 		return nil, fmt.Errorf("training: Epochs(%d), want ≥ 1", cfg.epochs)
+	case cfg.stepSize < 0 || cfg.stepSize > 0 && !(cfg.stepGamma > 0):
+		return nil, fmt.Errorf("training: StepLR(%d, %g): want a step size ≥ 1 and gamma > 0", cfg.stepSize, cfg.stepGamma)
+	case cfg.stepSize > 0 && cfg.cosineDecay:
+		return nil, errors.New("training: StepLR and CosineDecay both set the learning rate: choose one")
+	case cfg.devices < 0:
+		return nil, fmt.Errorf("training: Devices(%d), want ≥ 1", cfg.devices)
 	case cfg.saveEvery < 0 || cfg.saveEvery > 0 && cfg.checkpoint == "":
 		return nil, fmt.Errorf("training: SaveEvery(%d) needs n ≥ 1 and a Checkpoint folder", cfg.saveEvery)
 	}
@@ -99,6 +107,9 @@ func newTrainer(task Task, opt optimizers.Interface, cfg *config) (*Trainer, err
 		if b, err = backend.Default(); err != nil {
 			return nil, fmt.Errorf("training: %w", err)
 		}
+	}
+	if cfg.devices > b.NumDevices() {
+		return nil, fmt.Errorf("training: Devices(%d), but backend %s has %d", cfg.devices, b.Name(), b.NumDevices())
 	}
 	ctx := cfg.ctx
 	if ctx == nil {
@@ -158,7 +169,7 @@ func (t *Trainer) Fit(trainData, testData train.Dataset) error {
 	if t.cfg.progress && first <= last {
 		bar = newProgress((last-first+1)*stepsPerEpoch, last, heldOutName(t.heldOut, testData))
 	}
-	schedule := cosine{total: (last - scheduleFirst + 1) * stepsPerEpoch, base: t.cosineBase}
+	schedule := cosine{total: (last - scheduleFirst + 1) * stepsPerEpoch, base: t.baseLR}
 	finalize := true // free each batch after its step, unless the data set keeps its tensors
 	if owner, ok := trainData.(train.DatasetCustomOwnership); ok {
 		finalize = owner.IsOwnershipTransferred()
@@ -169,6 +180,11 @@ func (t *Trainer) Fit(trainData, testData train.Dataset) error {
 			runs.SetRun(epoch - 1)
 		} else {
 			trainData.Reset()
+		}
+		if t.cfg.stepSize > 0 {
+			if err := t.stepLR(epoch - scheduleFirst); err != nil {
+				return err
+			}
 		}
 		start := time.Now()
 		sums := make([]float64, 1+len(t.Task.Metrics)) // loss, then the metrics
@@ -205,7 +221,7 @@ func (t *Trainer) Fit(trainData, testData train.Dataset) error {
 				if err := schedule.next(t.Context, step); err != nil {
 					return err
 				}
-				t.cosineBase = schedule.base
+				t.baseLR = schedule.base
 			}
 		}
 		if steps == 0 {
@@ -275,7 +291,13 @@ func (t *Trainer) epochRange() (first, last, scheduleFirst int, resumed bool, er
 // step trains on one batch and returns its loss and metrics. The data set's spec (GoMLX's key
 // for a kind of batch, e.g. a sequence length bucket) keeps a compiled graph per value.
 func (t *Trainer) step(spec any, inputs, labels []*tensors.Tensor, finalize bool) ([]float64, error) {
-	out, err := t.gomlx.TrainStep(spec, inputs, labels)
+	var out []*tensors.Tensor
+	var err error
+	if t.cfg.devices > 1 {
+		out, err = t.distributedStep(spec, inputs, labels)
+	} else {
+		out, err = t.gomlx.TrainStep(spec, inputs, labels)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("training: step %d: %w", t.gomlx.GlobalStep(), err)
 	}
@@ -298,6 +320,46 @@ func (t *Trainer) step(spec any, inputs, labels []*tensors.Tensor, finalize bool
 		}
 	}
 	return values, nil
+}
+
+// distributedStep trains on one batch cut into t.cfg.devices parts, one per device.
+func (t *Trainer) distributedStep(spec any, inputs, labels []*tensors.Tensor) ([]*tensors.Tensor, error) {
+	if t.shards == nil {
+		mesh, err := distributed.NewDeviceMesh([]int{t.cfg.devices}, []string{"batch"})
+		if err != nil {
+			return nil, fmt.Errorf("training: Devices(%d): %w", t.cfg.devices, err)
+		}
+		if t.shards, err = distributed.NewShardingSpec(mesh, distributed.AxisSpec{"batch"}); err != nil {
+			return nil, fmt.Errorf("training: Devices(%d): %w", t.cfg.devices, err)
+		}
+	}
+	shard := func(ts []*tensors.Tensor) ([]*distributed.Tensor, error) {
+		out := make([]*distributed.Tensor, len(ts))
+		for i, x := range ts {
+			if n := batchSize([]*tensors.Tensor{x}); n%t.cfg.devices != 0 {
+				return nil, fmt.Errorf("training: Devices(%d): a batch of %d does not split evenly", t.cfg.devices, n)
+			}
+			var err error
+			if out[i], err = distributed.ShardTensor(t.shards, x); err != nil {
+				return nil, fmt.Errorf("training: Devices(%d): %w", t.cfg.devices, err)
+			}
+		}
+		return out, nil
+	}
+	in, err := shard(inputs)
+	if err != nil {
+		return nil, err
+	}
+	lab, err := shard(labels)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		for _, dt := range append(in, lab...) {
+			dt.Finalize()
+		}
+	}()
+	return t.gomlx.DistributedTrainStep(distributed.AutoSharding, nil, spec, in, lab)
 }
 
 // Evaluate returns the mean loss ("loss") and the mean of each metric over every example of data,
@@ -354,6 +416,26 @@ func (c *cosine) next(ctx *context.Context, step int) error {
 	}
 	if err := optim.SetLearningRate(ctx, c.base*(1+math.Cos(math.Pi*float64(step)/float64(c.total)))/2); err != nil {
 		return fmt.Errorf("training: cosine decay: %w", err)
+	}
+	return nil
+}
+
+// stepLR sets the learning rate for the schedule's epoch e (from 0): base·gamma^⌊e/stepSize⌋.
+func (t *Trainer) stepLR(e int) error {
+	k := e / t.cfg.stepSize
+	if k == 0 && t.baseLR == 0 {
+		return nil // the optimizer's own rate, which exists only after its first step
+	}
+	if t.baseLR == 0 {
+		lr, found, err := optim.LearningRate(t.Context)
+		if err != nil || !found {
+			return fmt.Errorf("training: StepLR: no learning rate to decay (%v)", err)
+		}
+		t.baseLR = lr
+	}
+	lr := t.baseLR * math.Pow(t.cfg.stepGamma, float64(k))
+	if err := optim.SetLearningRate(t.Context, lr); err != nil {
+		return fmt.Errorf("training: StepLR: %w", err)
 	}
 	return nil
 }

@@ -106,6 +106,9 @@ func Fit(model Model, trainSet, testSet *datasets.Dataset, opt optimizers.Interf
 	if cfg.batchSize <= 0 || cfg.epochs <= 0 {
 		return nil, fmt.Errorf("training: batch size %d and epochs %d must be positive", cfg.batchSize, cfg.epochs)
 	}
+	if cfg.devices > 1 && cfg.batchSize%cfg.devices != 0 {
+		return nil, fmt.Errorf("training: batch size %d does not split over Devices(%d)", cfg.batchSize, cfg.devices)
+	}
 	if cfg.checkpoint != "" {
 		if err := checkTarget(cfg.checkpoint, runFile); err != nil {
 			return nil, err

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/godl-book/godl/internal/testbackend"
 	"github.com/godl-book/godl/pkg/datasets"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
@@ -263,5 +264,79 @@ func TestCosineDecay(t *testing.T) {
 		if math.Abs(e.LearningRate-want) > 1e-9 {
 			t.Errorf("epoch %d: learning rate %.6g, want %.6g", e.Epoch, e.LearningRate, want)
 		}
+	}
+}
+
+func TestStepLR(t *testing.T) {
+	train, test, err := datasets.MNIST(datasets.Limit(200), datasets.Quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := Fit(mlp, train, test.Take(50), optimizers.Adam().LearningRate(1e-3).Done(), Epochs(5), BatchSize(50),
+		StepLR(2, 0.5), NoProgress())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// PyTorch's StepLR(step_size=2, gamma=0.5) stepped after each epoch: 1e-3 in epochs 1–2, then halved.
+	want := []float64{1e-3, 1e-3, 5e-4, 5e-4, 2.5e-4}
+	for i, e := range run.History {
+		if math.Abs(e.LearningRate-want[i]) > 1e-6*want[i] { // the context keeps it in float32
+			t.Errorf("epoch %d: learning rate %.6g, want %.6g", e.Epoch, e.LearningRate, want[i])
+		}
+	}
+	for name, opts := range map[string][]Option{
+		"negative step size": {StepLR(-1, 0.5)},
+		"gamma 0":            {StepLR(1, 0)},
+		"with CosineDecay":   {StepLR(1, 0.5), CosineDecay()},
+	} {
+		if _, err := NewTrainer(mseTask(), optimizers.Adam().Done(), opts...); err == nil {
+			t.Errorf("%s: NewTrainer succeeded, want an error", name)
+		}
+	}
+}
+
+// TestDevicesGiveTheSameCurve trains the same network from the same seed on one device and
+// data-parallel on two (the XLA CPU plugin shows several): every step's loss must agree up to
+// float32 rounding, and the model trained on two devices evaluates and saves like any other.
+func TestDevicesGiveTheSameCurve(t *testing.T) {
+	b := testbackend.Get(t)
+	if b.NumDevices() < 2 {
+		t.Skipf("backend %s has %d device: data parallelism needs 2 (the XLA CPU plugin has 4)", b.Name(), b.NumDevices())
+	}
+	train, test, err := datasets.MNIST(datasets.Limit(640), datasets.Quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	curves := map[int][]float64{}
+	var runs []*Run
+	for _, devices := range []int{1, 2} {
+		run, err := Fit(mlp, train, test.Take(200), optimizers.Adam().LearningRate(1e-3).Done(), Epochs(2),
+			BatchSize(64), Devices(devices), WithBackend(b), NoProgress(),
+			OnStep(func(step int, loss float64) { curves[devices] = append(curves[devices], loss) }))
+		if err != nil {
+			t.Fatalf("Devices(%d): %v", devices, err)
+		}
+		runs = append(runs, run)
+	}
+	if len(curves[1]) != 20 || len(curves[2]) != 20 {
+		t.Fatalf("%d and %d steps, want 20 each", len(curves[1]), len(curves[2]))
+	}
+	for i := range curves[1] {
+		if d := math.Abs(curves[1][i] - curves[2][i]); d > 1e-5*curves[1][i] {
+			t.Errorf("step %d: loss %.7f on one device, %.7f on two", i+1, curves[1][i], curves[2][i])
+		}
+	}
+	if a, b := runs[0].TestAccuracy(), runs[1].TestAccuracy(); a != b || a < 0.5 {
+		t.Errorf("test accuracy %.3f on one device, %.3f on two: want equal and ≥ 0.5", a, b)
+	}
+	if err := runs[1].Save(filepath.Join(t.TempDir(), "two")); err != nil {
+		t.Errorf("saving the model trained on two devices: %v", err)
+	}
+	if _, err := Fit(mlp, train, test, optimizers.Adam().Done(), BatchSize(63), Devices(2), WithBackend(b),
+		NoProgress()); err == nil {
+		t.Error("Fit with a batch of 63 on 2 devices succeeded, want an error")
+	}
+	if _, err := NewTrainer(mseTask(), optimizers.Adam().Done(), Devices(b.NumDevices()+1), WithBackend(b)); err == nil {
+		t.Error("NewTrainer with more devices than the backend has succeeded, want an error")
 	}
 }

@@ -1,6 +1,7 @@
 // Package viz draws the book's figures as SVG (and PNG where the figure is made of pixels):
 // training curves, image grids, confusion matrices and bar charts (chapter 04), contour plots
-// with optimizer paths (chapter 05) and heatmaps of kernels and feature maps (chapter 10).
+// with optimizer paths (chapter 05), heatmaps of kernels and feature maps (chapter 10) — and, as
+// animated GIFs rather than SVG, the convolution-arithmetic animations of chapter 10 (ConvAnimation).
 //
 // Every figure is built in one expression and ends in Display, SaveSVG or SVG:
 //

@@ -420,7 +420,7 @@ def test_executed_outputs_are_rendered(site):
             assert imgs, f"{page}: the notebook has {kinds} outputs but the page shows no image"
             for img in imgs:
                 data = img.read_bytes()
-                assert data.startswith(b"\x89PNG") or b"<svg" in data[:2000], img
+                assert data.startswith((b"\x89PNG", b"GIF8")) or b"<svg" in data[:2000], img
             assert {p.suffix for p in imgs} >= {
                 {"image/svg+xml": ".svg", "image/png": ".png"}[k] for k in kinds}
     assert seen_text, "no chapter page shows a text output"
