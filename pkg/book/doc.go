@@ -3,9 +3,10 @@
 // running loss of chapters 03 and 04; the optimizer race down Rosenbrock's valley, the loss
 // curves on MNIST and on a synthetic sparse bag of words, and the optimizers' colours of
 // chapter 05; the loss curves and their derivatives, the PyTorch comparison table and CTC by
-// enumeration of chapter 06; the activation curves and the depth study of chapter 07; the photographs
-// as grey, RGB and RGBA tensors, Sobel's kernels, the layer run with given weights and the learned
-// edge detector of chapter 10.
+// enumeration of chapter 06; the activation curves and the depth study of chapter 07; dropout's
+// statistics and its comparison with torch, the overfitting study and its rate sweep of chapter
+// 08; the photographs as grey, RGB and RGBA tensors, Sobel's kernels, the layer run with given
+// weights and the learned edge detector of chapter 10.
 //
 // It is scaffolding for the text, not the library: a program that trains a model imports
 // [github.com/godl-book/godl/pkg/training], [github.com/godl-book/godl/pkg/losses] and
