@@ -335,8 +335,10 @@ func makeBatch(ds *Dataset, ids []int, cfg *loaderConfig, pass uint64) (*Batch, 
 	scale, shift := normalization(cfg, c)
 	tensors.MustMutableFlatData(images, func(flat []float32) {
 		workers := min(cfg.workers, n)
-		if ds.store.pix != nil && n*size < 1<<16 {
-			workers = 1 // small in-memory batches: goroutines cost more than they save
+		if ds.store.pix != nil && n*size < 1<<16 && cfg.transform == nil {
+			// Small in-memory batches: goroutines cost more than they save, unless a
+			// transform (chapter 11's augmentations) does real work on each image.
+			workers = 1
 		}
 		errs := make([]error, workers)
 		var wg sync.WaitGroup
