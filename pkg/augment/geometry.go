@@ -6,7 +6,14 @@ import (
 )
 
 // HFlip mirrors im left to right, as torchvision's F.hflip.
-func (im Image) HFlip() Image {
+func (im Image) HFlip() (Image, error) {
+	if err := im.Check(); err != nil {
+		return Image{}, err
+	}
+	return hflip(im), nil
+}
+
+func hflip(im Image) Image {
 	out := im.blank()
 	for y := range im.H {
 		for x := range im.W {
@@ -17,7 +24,14 @@ func (im Image) HFlip() Image {
 }
 
 // VFlip mirrors im top to bottom, as torchvision's F.vflip.
-func (im Image) VFlip() Image {
+func (im Image) VFlip() (Image, error) {
+	if err := im.Check(); err != nil {
+		return Image{}, err
+	}
+	return vflip(im), nil
+}
+
+func vflip(im Image) Image {
 	out := im.blank()
 	row := im.W * im.C
 	for y := range im.H {

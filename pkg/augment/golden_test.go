@@ -40,9 +40,9 @@ type goldenArgs struct {
 func goldenOp(op string, a goldenArgs, im Image) (Image, error) {
 	switch op {
 	case "hflip":
-		return im.HFlip(), nil
+		return im.HFlip()
 	case "vflip":
-		return im.VFlip(), nil
+		return im.VFlip()
 	case "crop":
 		return im.Crop(a.Top, a.Left, a.H, a.W)
 	case "resize":

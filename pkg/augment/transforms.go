@@ -50,12 +50,12 @@ func checkRange(what string, r [2]float64, limit float64) error {
 
 // RandomHorizontalFlip mirrors the image left to right with probability p.
 func RandomHorizontalFlip(p float64) Transform {
-	return randomFlip(fmt.Sprintf("RandomHorizontalFlip(p=%g)", p), p, Image.HFlip)
+	return randomFlip(fmt.Sprintf("RandomHorizontalFlip(p=%g)", p), p, hflip)
 }
 
 // RandomVerticalFlip mirrors the image top to bottom with probability p.
 func RandomVerticalFlip(p float64) Transform {
-	return randomFlip(fmt.Sprintf("RandomVerticalFlip(p=%g)", p), p, Image.VFlip)
+	return randomFlip(fmt.Sprintf("RandomVerticalFlip(p=%g)", p), p, vflip)
 }
 
 func randomFlip(name string, p float64, flip func(Image) Image) Transform {
