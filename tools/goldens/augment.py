@@ -13,7 +13,7 @@ rotations and affine maps (bilinear, with fill), greyscale, brightness, contrast
 hue, erase and normalize. Images are stored HWC, the layout of pkg/augment; torchvision works in
 CHW, so the script transposes on the way in and out.
 
-    /usr/bin/python3 tools/goldens/augment.py   # writes pkg/augment/testdata/augment_golden.json
+    /usr/bin/python3 tools/goldens/augment.py   # writes pkg/augment/augment_golden.json
 """
 
 import json
@@ -25,7 +25,7 @@ import torchvision.transforms.functional as F
 from torchvision.transforms import InterpolationMode
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
-                   "pkg", "augment", "testdata", "augment_golden.json")
+                   "pkg", "augment", "augment_golden.json")
 
 BILINEAR = InterpolationMode.BILINEAR
 
