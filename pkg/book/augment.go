@@ -97,6 +97,38 @@ type AugmentSetup struct {
 	LearningRate                float64
 }
 
+// AugmentData returns chapter 11's data: the first trainN Fashion-MNIST training images, the
+// next validN as the validation split, the test set (its first 1,000 in quick mode) and a copy of
+// it with every image moved once by shift, drawn from seed.
+func AugmentData(trainN, validN int, shift *augment.Pipeline, seed uint64) (AugmentSetup, error) {
+	all, test, err := datasets.FashionMNIST(datasets.Quick(), datasets.Quiet())
+	if err != nil {
+		return AugmentSetup{}, err
+	}
+	if trainN < 1 || validN < 1 || trainN+validN > all.Len() {
+		return AugmentSetup{}, fmt.Errorf("book: AugmentData: %d training and %d validation images of %d",
+			trainN, validN, all.Len())
+	}
+	ids := make([]int, validN)
+	for i := range ids {
+		ids[i] = trainN + i
+	}
+	valid, err := all.Subset(ids)
+	if err != nil {
+		return AugmentSetup{}, err
+	}
+	valid.Name = "fashion-mnist/valid"
+	fn, err := shift.For(test)
+	if err != nil {
+		return AugmentSetup{}, err
+	}
+	shifted, err := test.Transformed("shifted", fn, seed)
+	if err != nil {
+		return AugmentSetup{}, err
+	}
+	return AugmentSetup{Train: all.Take(trainN), Valid: valid, Test: test, Shifted: shifted}, nil
+}
+
 // TrainAugment trains model on s.Train with Adam and a cosine decay of the learning rate, for
 // s.Epochs epochs of s.BatchSize, with the inputs standardized by Fashion-MNIST's mean and std;
 // through pipe (nil: no augmentation) when it is given, and from seed (weights and order). It

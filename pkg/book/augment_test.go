@@ -108,6 +108,17 @@ func TestTrainAugment(t *testing.T) {
 				run.Test, run.Shifted, run.Valid())
 		}
 	}
+	data, err := AugmentData(300, 200, pipe, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if data.Train.Len() != 300 || data.Valid.Len() != 200 || data.Shifted.Len() != data.Test.Len() ||
+		data.Valid.Labels[0] != train.Labels[300] {
+		t.Errorf("AugmentData: %v, %v, %v, %v", data.Train, data.Valid, data.Test, data.Shifted)
+	}
+	if _, err := AugmentData(0, 10, pipe, 5); err == nil {
+		t.Error("AugmentData(0, 10): no error")
+	}
 	rate, err := LoaderRate(train, 64, fn, 2, 2)
 	if err != nil || !(rate > 0) {
 		t.Errorf("LoaderRate: %g, %v", rate, err)
