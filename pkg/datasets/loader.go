@@ -205,6 +205,9 @@ func (l *Loader) Next() (*Batch, error) {
 	st.yielded = true
 	st.mu.Unlock()
 	res, ok := <-r.out
+	// l must stay reachable while Next waits: were it collected, its cleanup would stop the run
+	// and Next would report io.EOF for a pass that has not ended.
+	runtime.KeepAlive(l)
 	if !ok {
 		return nil, io.EOF
 	}

@@ -401,3 +401,19 @@ func TestLoaderTransformWorkers(t *testing.T) {
 		t.Error("the second pass drew the same transforms as the first")
 	}
 }
+
+// A Loader used only for one call of Next, as in NewLoader(…).Next(), must not be collected (and
+// its run stopped by the cleanup) while Next waits for the batch.
+func TestLoaderNextKeepsLoaderAlive(t *testing.T) {
+	slow := func(rng *rand.Rand, pix []float32, h, w, c int) {
+		runtime.GC()
+		time.Sleep(time.Millisecond)
+	}
+	for i := range 5 {
+		b, err := NewLoader(counting(8, 1), 8, Transform(slow)).Next()
+		if err != nil {
+			t.Fatalf("try %d: %v", i, err)
+		}
+		b.finalize()
+	}
+}
