@@ -263,11 +263,15 @@ func AugmentCurves(runs []AugmentRun) (viz.Figure, error) {
 }
 
 // LoaderRate measures how many examples per second a Loader over ds prepares in batches of
-// batch, with fn applied to each image (nil: none) on workers goroutines: passes passes, timed
+// batch, with pipe applied to each image (nil: none) on workers goroutines: passes passes, timed
 // from the first batch asked to the last received, without training.
-func LoaderRate(ds *datasets.Dataset, batch int, fn datasets.TransformFunc, workers, passes int) (float64, error) {
+func LoaderRate(ds *datasets.Dataset, batch int, pipe *augment.Pipeline, workers, passes int) (float64, error) {
 	opts := []datasets.LoaderOption{datasets.Shuffle(1), datasets.Epochs(passes), datasets.Workers(workers)}
-	if fn != nil {
+	if pipe != nil {
+		fn, err := pipe.For(ds)
+		if err != nil {
+			return 0, err
+		}
 		opts = append(opts, datasets.Transform(fn))
 	}
 	l := datasets.NewLoader(ds, batch, opts...)

@@ -119,7 +119,7 @@ func TestTrainAugment(t *testing.T) {
 	if _, err := AugmentData(0, 10, pipe, 5); err == nil {
 		t.Error("AugmentData(0, 10): no error")
 	}
-	rate, err := LoaderRate(train, 64, fn, 2, 2)
+	rate, err := LoaderRate(train, 64, pipe, 2, 2)
 	if err != nil || !(rate > 0) {
 		t.Errorf("LoaderRate: %g, %v", rate, err)
 	}
