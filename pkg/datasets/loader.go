@@ -205,6 +205,9 @@ func (l *Loader) Next() (*Batch, error) {
 	st.yielded = true
 	st.mu.Unlock()
 	res, ok := <-r.out
+	// l must stay reachable while Next waits: were it collected, its cleanup would stop the run
+	// and Next would report io.EOF for a pass that has not ended.
+	runtime.KeepAlive(l)
 	if !ok {
 		return nil, io.EOF
 	}
@@ -335,8 +338,10 @@ func makeBatch(ds *Dataset, ids []int, cfg *loaderConfig, pass uint64) (*Batch, 
 	scale, shift := normalization(cfg, c)
 	tensors.MustMutableFlatData(images, func(flat []float32) {
 		workers := min(cfg.workers, n)
-		if ds.store.pix != nil && n*size < 1<<16 {
-			workers = 1 // small in-memory batches: goroutines cost more than they save
+		if ds.store.pix != nil && n*size < 1<<16 && cfg.transform == nil {
+			// Small in-memory batches: goroutines cost more than they save, unless a
+			// transform (chapter 11's augmentations) does real work on each image.
+			workers = 1
 		}
 		errs := make([]error, workers)
 		var wg sync.WaitGroup

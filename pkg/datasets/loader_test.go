@@ -360,3 +360,60 @@ func TestLoaderClose(t *testing.T) {
 	}
 	l.Close()
 }
+
+// A transform runs on several workers even for a small in-memory batch, and what it draws depends
+// on the seed, the pass and the example, not on which worker ran it.
+func TestLoaderTransformWorkers(t *testing.T) {
+	var active, most atomic.Int32
+	noise := func(rng *rand.Rand, pix []float32, h, w, c int) {
+		n := active.Add(1)
+		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+		}
+		time.Sleep(time.Millisecond)
+		for i := range pix {
+			pix[i] += rng.Float32()
+		}
+		active.Add(-1)
+	}
+	run := func(workers int) []float32 {
+		l := NewLoader(counting(40, 1), 8, Seed(5), Epochs(2), Transform(noise), Workers(workers))
+		var all []float32
+		for b, err := range l.Batches() {
+			if err != nil {
+				t.Fatal(err)
+			}
+			all = append(all, tensors.MustCopyFlatData[float32](b.Images)...)
+		}
+		return all
+	}
+	one := run(1)
+	if most.Load() != 1 {
+		t.Fatalf("Workers(1): %d transforms ran at once", most.Load())
+	}
+	four := run(4)
+	if most.Load() < 2 {
+		t.Errorf("Workers(4) on batches of 8: at most %d transform ran at once, want ≥ 2", most.Load())
+	}
+	if !slices.Equal(one, four) {
+		t.Error("the transformed batches depend on the number of workers")
+	}
+	if half := len(one) / 2; slices.Equal(one[:half], one[half:]) {
+		t.Error("the second pass drew the same transforms as the first")
+	}
+}
+
+// A Loader used only for one call of Next, as in NewLoader(…).Next(), must not be collected (and
+// its run stopped by the cleanup) while Next waits for the batch.
+func TestLoaderNextKeepsLoaderAlive(t *testing.T) {
+	slow := func(rng *rand.Rand, pix []float32, h, w, c int) {
+		runtime.GC()
+		time.Sleep(time.Millisecond)
+	}
+	for i := range 5 {
+		b, err := NewLoader(counting(8, 1), 8, Transform(slow)).Next()
+		if err != nil {
+			t.Fatalf("try %d: %v", i, err)
+		}
+		b.finalize()
+	}
+}

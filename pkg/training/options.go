@@ -1,6 +1,7 @@
 package training
 
 import (
+	"github.com/godl-book/godl/pkg/datasets"
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 )
@@ -12,6 +13,7 @@ type config struct {
 	epochs, batchSize int
 	seed              uint64
 	mean, std         []float32
+	transform         datasets.TransformFunc
 	checkpoint        string
 	progress          bool
 	onEpoch           []func(Epoch)
@@ -50,6 +52,13 @@ func Seed(seed uint64) Option { return func(c *config) { c.seed = seed } }
 // FashionMNISTStd.
 func Normalize(mean, std []float32) Option {
 	return func(c *config) { c.mean, c.std, c.fitOnly = mean, std, append(c.fitOnly, "Normalize") }
+}
+
+// Augment makes Fit's training loader run fn on every training image before normalization
+// (datasets.Transform; chapter 11's augment.Pipeline.For makes one). The test set is not
+// transformed.
+func Augment(fn datasets.TransformFunc) Option {
+	return func(c *config) { c.transform, c.fitOnly = fn, append(c.fitOnly, "Augment") }
 }
 
 // Checkpoint makes Fit save to dir when training ends (see Load for Fit's, and Trainer.Fit for

@@ -123,8 +123,11 @@ func Fit(model Model, trainSet, testSet *datasets.Dataset, opt optimizers.Interf
 	run := &Run{Model: model, Context: t.Context, Backend: t.Backend, Classes: trainSet.Classes,
 		BatchSize: cfg.batchSize, Mean: cfg.mean, Std: cfg.std,
 		InputShape: []int{trainSet.Height, trainSet.Width, trainSet.Channels}}
-	loader := datasets.NewLoader(trainSet, cfg.batchSize, run.loaderOptions(
-		datasets.Shuffle(cfg.seed), datasets.DropLast())...)
+	loaderOpts := []datasets.LoaderOption{datasets.Shuffle(cfg.seed), datasets.DropLast()}
+	if cfg.transform != nil {
+		loaderOpts = append(loaderOpts, datasets.Transform(cfg.transform))
+	}
+	loader := datasets.NewLoader(trainSet, cfg.batchSize, run.loaderOptions(loaderOpts...)...)
 	defer loader.Close()
 	if loader.Len() == 0 {
 		return nil, fmt.Errorf("training: %d training examples give no full batch of %d", trainSet.Len(), cfg.batchSize)

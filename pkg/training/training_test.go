@@ -2,9 +2,11 @@ package training
 
 import (
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/godl-book/godl/internal/testbackend"
@@ -338,5 +340,35 @@ func TestDevicesGiveTheSameCurve(t *testing.T) {
 	}
 	if _, err := NewTrainer(mseTask(), optimizers.Adam().Done(), Devices(b.NumDevices()+1), WithBackend(b)); err == nil {
 		t.Error("NewTrainer with more devices than the backend has succeeded, want an error")
+	}
+}
+
+// Augment runs its function on every training image in every epoch, and the model trains on what
+// it returns: images blanked by it carry no information, so the training loss cannot fall far
+// below ln 10.
+func TestFitAugment(t *testing.T) {
+	train, test, err := datasets.MNIST(datasets.Limit(200), datasets.Quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var calls atomic.Int64
+	blank := func(rng *rand.Rand, pix []float32, h, w, c int) {
+		calls.Add(1)
+		clear(pix)
+	}
+	run, err := Fit(mlp, train, test, optimizers.Adam().LearningRate(1e-3).Done(), Epochs(2), BatchSize(50),
+		Augment(blank), NoProgress())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls.Load() != 2*200 {
+		t.Errorf("the transform ran %d times, want 2 epochs × 200 images", calls.Load())
+	}
+	if loss := run.History[1].TrainLoss; loss < 2.0 {
+		t.Errorf("training loss %.3f on blanked images, want ≥ 2 (ln 10 ≈ 2.30 for no information)", loss)
+	}
+	if _, err := NewTrainer(Classification(mlp), optimizers.Adam().Done(), Augment(blank)); err == nil ||
+		!strings.Contains(err.Error(), "Augment") {
+		t.Errorf("NewTrainer with Augment: error %v, want one naming Augment", err)
 	}
 }
