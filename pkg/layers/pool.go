@@ -41,7 +41,8 @@ func MaxPool2D(x *graph.Node, window int) *PoolBuilder {
 
 // AvgPool2D takes the mean of each window×window patch of x [batch, height, width, channels], as
 // PyTorch's nn.AvgPool2d(window): stride = window, no padding, floor mode, and with padding the
-// zeros count in the mean (count_include_pad=True; see CountIncludePad). The original LeNet-5 subsamples this way.
+// zeros count in the mean (count_include_pad=True; see CountIncludePad). The original LeNet-5
+// subsamples this way.
 //
 // Implementation as for MaxPool2D: a reshape and ReduceSum where the windows tile the input (on
 // XLA faster than the native op: BenchmarkLayers, "avg pool 2 on 28×28×6"); otherwise a summing
