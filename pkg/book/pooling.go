@@ -1,10 +1,14 @@
 package book
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
 	"math"
+	"os"
+	"path/filepath"
+	"slices"
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/graph"
@@ -15,6 +19,7 @@ import (
 	"github.com/godl-book/godl/pkg/datasets"
 	"github.com/godl-book/godl/pkg/layers"
 	"github.com/godl-book/godl/pkg/models"
+	"github.com/godl-book/godl/pkg/optim"
 	"github.com/godl-book/godl/pkg/training"
 	"github.com/godl-book/godl/pkg/viz"
 )
@@ -283,10 +288,14 @@ func PoolNet(head string) (models.Model, error) {
 	}, nil
 }
 
-// PoolNetDir is the checkpoint folder of chapter 09's PoolNet with the given head and seed.
-func PoolNetDir(head string, seed uint64) string {
+// PoolDir is the folder where chapter 09 keeps its trained networks: build/checkpoints/09-pooling
+// in the repository (see training.Dir).
+func PoolDir() string { return training.Dir("09-pooling") }
+
+// poolNetDir is the checkpoint folder, under dir, of PoolNet with the given head and seed.
+func poolNetDir(dir, head string, seed uint64) string {
 	names := map[string]string{"max": "max", "average": "average", "max, GAP head": "max-gap"}
-	return training.Dir(fmt.Sprintf("09-pooling/%s-seed%d", names[head], seed))
+	return filepath.Join(dir, fmt.Sprintf("%s-seed%d", names[head], seed))
 }
 
 // ShiftedAccuracy is the accuracy of run on the images x with their labels, moved right by
@@ -335,4 +344,136 @@ func normalize(pix, mean, std []float32, c int) {
 	for i := range pix {
 		pix[i] = (pix[i] - mean[i%c]) / std[i%c]
 	}
+}
+
+// PoolSummary is how one variant of PoolNet trained over several seeds.
+type PoolSummary struct {
+	Head              string    `json:"head"`
+	Params            int       `json:"params"`
+	Accuracies        []float64 `json:"accuracies"`          // final test accuracy, one per seed
+	Seconds           float64   `json:"seconds"`             // mean training time of a run, evaluation excluded
+	ExamplesPerSecond float64   `json:"examples_per_second"` // mean training throughput
+}
+
+// Mean is the mean of the test accuracies over the seeds.
+func (s PoolSummary) Mean() float64 {
+	sum := 0.0
+	for _, a := range s.Accuracies {
+		sum += a
+	}
+	return sum / float64(len(s.Accuracies))
+}
+
+// Spread is the largest minus the smallest test accuracy over the seeds.
+func (s PoolSummary) Spread() float64 { return slices.Max(s.Accuracies) - slices.Min(s.Accuracies) }
+
+func (s PoolSummary) String() string {
+	return fmt.Sprintf("%-13s %6d parameters  test accuracy %.2f%% (spread %.2f over %d seeds)  %5.1f s, %.0f examples/s",
+		s.Head, s.Params, 100*s.Mean(), 100*s.Spread(), len(s.Accuracies), s.Seconds, s.ExamplesPerSecond)
+}
+
+// TrainPoolNets trains every variant of PoolNet (PoolHeads) on train with Adam (learning rate
+// 10⁻³) for seeds 0 … seeds−1 — the same budget, batches and seeds for each — evaluating on test,
+// and saves each run and the summaries in the folder dir (PoolDir in the notebook) for later
+// cells. opts (e.g. Epochs) apply to every run.
+func TrainPoolNets(dir string, train, test *datasets.Dataset, seeds int, opts ...training.Option) ([]PoolSummary, error) {
+	if seeds < 1 {
+		return nil, fmt.Errorf("book: TrainPoolNets: %d seeds, want ≥ 1", seeds)
+	}
+	var out []PoolSummary
+	for _, head := range PoolHeads {
+		net, err := PoolNet(head)
+		if err != nil {
+			return nil, err
+		}
+		s := PoolSummary{Head: head}
+		for seed := range uint64(seeds) {
+			o := append(slices.Clone(opts), training.Seed(seed), training.NoProgress(),
+				training.Checkpoint(poolNetDir(dir, head, seed)))
+			run, err := training.Fit(net, train, test, optim.Adam(1e-3).Done(), o...)
+			if err != nil {
+				return nil, fmt.Errorf("book: TrainPoolNets: %s, seed %d: %w", head, seed, err)
+			}
+			s.Params = models.NumParams(run.Context)
+			s.Accuracies = append(s.Accuracies, run.TestAccuracy())
+			for _, e := range run.History {
+				s.Seconds += e.Seconds / float64(seeds)
+				s.ExamplesPerSecond += e.ExamplesPerSecond() / float64(seeds*len(run.History))
+			}
+		}
+		out = append(out, s)
+	}
+	data, err := json.MarshalIndent(out, "", " ")
+	if err == nil {
+		err = os.WriteFile(filepath.Join(dir, summaryFile), data, 0o644)
+	}
+	if err != nil {
+		return out, fmt.Errorf("book: TrainPoolNets: save the summary: %w", err)
+	}
+	return out, nil
+}
+
+const summaryFile = "summary.json"
+
+// LoadPoolSummary reads back the summaries that TrainPoolNets saved in dir.
+func LoadPoolSummary(dir string) ([]PoolSummary, error) {
+	path := filepath.Join(dir, summaryFile)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("book: %w (run TrainPoolNets first)", err)
+	}
+	var out []PoolSummary
+	if err := json.Unmarshal(data, &out); err != nil {
+		return nil, fmt.Errorf("book: %s: %w", path, err)
+	}
+	if len(out) != len(PoolHeads) {
+		return nil, fmt.Errorf("book: %s: %d variants, want %d", path, len(out), len(PoolHeads))
+	}
+	return out, nil
+}
+
+// PoolShiftAccuracies loads every run that TrainPoolNets saved in dir and returns, per head, the test
+// accuracy on x (with labels) moved right by 0 … maxShift pixels, averaged over the seeds.
+func PoolShiftAccuracies(dir string, x byhand.NHWC, labels []int32, maxShift int) (map[string][]float64, error) {
+	summaries, err := LoadPoolSummary(dir)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]float64{}
+	for _, s := range summaries {
+		net, err := PoolNet(s.Head)
+		if err != nil {
+			return nil, err
+		}
+		mean := make([]float64, maxShift+1)
+		for seed := range uint64(len(s.Accuracies)) {
+			run, err := training.Load(net, poolNetDir(dir, s.Head, seed))
+			if err != nil {
+				return nil, fmt.Errorf("book: PoolShiftAccuracies: %w", err)
+			}
+			acc, err := ShiftedAccuracy(run, x, labels, maxShift)
+			if err != nil {
+				return nil, err
+			}
+			for d, a := range acc {
+				mean[d] += a / float64(len(s.Accuracies))
+			}
+		}
+		out[s.Head] = mean
+	}
+	return out, nil
+}
+
+// PoolShiftFigure plots PoolShiftAccuracies' accuracies against the shift, one line per head.
+func PoolShiftFigure(acc map[string][]float64) viz.Figure {
+	var series []viz.Series
+	for _, head := range PoolHeads {
+		s := viz.Series{Name: head, Y: acc[head]}
+		for d := range acc[head] {
+			s.X = append(s.X, float64(d))
+		}
+		series = append(series, s)
+	}
+	return viz.Lines("test accuracy of the trained networks on shifted digits", series...).
+		Colors(PoolColors).Markers().XLabel("shift (pixels to the right)").YLabel("test accuracy")
 }

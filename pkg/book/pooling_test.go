@@ -11,6 +11,7 @@ import (
 
 	"github.com/godl-book/godl/internal/testbackend"
 	"github.com/godl-book/godl/pkg/byhand"
+	"github.com/godl-book/godl/pkg/datasets"
 	"github.com/godl-book/godl/pkg/models"
 	"github.com/godl-book/godl/pkg/photos"
 	"github.com/godl-book/godl/pkg/training"
@@ -215,5 +216,48 @@ func TestLayerPool(t *testing.T) {
 	}
 	if _, _, err := LayerPool(b, x, p, true, up[:3]); err == nil {
 		t.Error("LayerPool with 3 upstream values: no error")
+	}
+}
+
+// TestTrainPoolNets trains the three variants briefly on 256 digits, reads the summary back,
+// and measures the shifted accuracies from the saved checkpoints.
+func TestTrainPoolNets(t *testing.T) {
+	train, test, err := datasets.MNIST(datasets.Limit(256), datasets.Quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	sums, err := TrainPoolNets(dir, train, test, 1, training.Epochs(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := LoadPoolSummary(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range loaded {
+		if s.Head != PoolHeads[i] || s.Params != sums[i].Params || len(s.Accuracies) != 1 ||
+			s.Mean() != sums[i].Mean() || s.Spread() != 0 || s.Seconds <= 0 {
+			t.Errorf("summary %d: %v, trained %v", i, s, sums[i])
+		}
+	}
+	x, labels, err := Digits(test, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc, err := PoolShiftAccuracies(dir, x, labels, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, head := range PoolHeads {
+		if a := acc[head]; len(a) != 3 || a[0] < 0 || a[0] > 1 {
+			t.Errorf("%s: accuracies %v, want 3 in [0, 1]", head, a)
+		}
+	}
+	if _, err := PoolShiftFigure(acc).SVG(); err != nil {
+		t.Error(err)
+	}
+	if _, err := LoadPoolSummary(t.TempDir()); err == nil {
+		t.Error("LoadPoolSummary of an empty folder: no error")
 	}
 }
