@@ -351,8 +351,8 @@ type PoolSummary struct {
 	Head              string    `json:"head"`
 	Params            int       `json:"params"`
 	Accuracies        []float64 `json:"accuracies"`          // final test accuracy, one per seed
-	Seconds           float64   `json:"seconds"`             // mean training time of a run, evaluation excluded
-	ExamplesPerSecond float64   `json:"examples_per_second"` // mean training throughput
+	Seconds           float64   `json:"seconds"`             // mean training time of a run (compilation included, evaluation excluded)
+	ExamplesPerSecond float64   `json:"examples_per_second"` // training examples of all runs / their training time
 }
 
 // Mean is the mean of the test accuracies over the seeds.
@@ -387,6 +387,7 @@ func TrainPoolNets(dir string, train, test *datasets.Dataset, seeds int, opts ..
 			return nil, err
 		}
 		s := PoolSummary{Head: head}
+		examples := 0
 		for seed := range uint64(seeds) {
 			o := append(slices.Clone(opts), training.Seed(seed), training.NoProgress(),
 				training.Checkpoint(poolNetDir(dir, head, seed)))
@@ -398,9 +399,10 @@ func TrainPoolNets(dir string, train, test *datasets.Dataset, seeds int, opts ..
 			s.Accuracies = append(s.Accuracies, run.TestAccuracy())
 			for _, e := range run.History {
 				s.Seconds += e.Seconds / float64(seeds)
-				s.ExamplesPerSecond += e.ExamplesPerSecond() / float64(seeds*len(run.History))
+				examples += e.Examples
 			}
 		}
+		s.ExamplesPerSecond = float64(examples) / (s.Seconds * float64(seeds))
 		out = append(out, s)
 	}
 	data, err := json.MarshalIndent(out, "", " ")
@@ -476,4 +478,46 @@ func PoolShiftFigure(acc map[string][]float64) viz.Figure {
 	}
 	return viz.Lines("test accuracy of the trained networks on shifted digits", series...).
 		Colors(PoolColors).Markers().XLabel("shift (pixels to the right)").YLabel("test accuracy")
+}
+
+// MeanPixel is the mean of pix, summed in float64.
+func MeanPixel(pix []float32) float64 {
+	sum := 0.0
+	for _, v := range pix {
+		sum += float64(v)
+	}
+	return sum / float64(len(pix))
+}
+
+// CountEqual counts the values of v equal to want.
+func CountEqual(v []float32, want float32) int {
+	n := 0
+	for _, x := range v {
+		if x == want {
+			n++
+		}
+	}
+	return n
+}
+
+// MaxAbsDiff is the largest |a[i] − b[i]|, or +Inf when the lengths differ.
+func MaxAbsDiff(a, b []float32) float64 {
+	if len(a) != len(b) {
+		return math.Inf(1)
+	}
+	worst := 0.0
+	for i := range a {
+		worst = math.Max(worst, math.Abs(float64(a[i])-float64(b[i])))
+	}
+	return worst
+}
+
+// UpstreamPattern is n upstream gradients sin(0.37·i), all different in [−1, 1], so that a
+// gradient check tells every output apart (a constant upstream would hide a swap).
+func UpstreamPattern(n int) []float32 {
+	out := make([]float32, n)
+	for i := range out {
+		out[i] = float32(math.Sin(0.37 * float64(i)))
+	}
+	return out
 }

@@ -261,3 +261,22 @@ func TestTrainPoolNets(t *testing.T) {
 		t.Error("LoadPoolSummary of an empty folder: no error")
 	}
 }
+
+func TestPixelHelpers(t *testing.T) {
+	v := []float32{0.25, 1, 0.25, 0.5}
+	if got := MeanPixel(v); got != 0.5 {
+		t.Errorf("MeanPixel = %v, want 0.5", got)
+	}
+	if got := CountEqual(v, 0.25); got != 2 {
+		t.Errorf("CountEqual = %d, want 2", got)
+	}
+	if got := MaxAbsDiff(v, []float32{0, 1, 0.5, 0.5}); got != 0.25 {
+		t.Errorf("MaxAbsDiff = %v, want 0.25", got)
+	}
+	if got := MaxAbsDiff(v, v[:2]); !math.IsInf(got, 1) {
+		t.Errorf("MaxAbsDiff of different lengths = %v, want +Inf", got)
+	}
+	if u := UpstreamPattern(3); u[0] != 0 || math.Abs(float64(u[2])-math.Sin(0.74)) > 1e-7 {
+		t.Errorf("UpstreamPattern(3) = %v", u)
+	}
+}
