@@ -58,7 +58,7 @@ func ImagePixels(img image.Image) byhand.NHWC {
 // PoolGallery shows every image of x after max pooling (first row) and average pooling (second
 // row) with k×k windows, stride k, for each k of windows (k = 1 is the image itself), each
 // enlarged back to the input's size by repeating pixels, so that what a pooled pixel keeps of its
-// window can be compared at a glance. Chapter 09 shows a photograph and MNIST digits with it.
+// window can be compared at a glance. Captions give sizes as width×height. Chapter 09 shows a photograph and MNIST digits with it.
 func PoolGallery(x byhand.NHWC, windows ...int) (*viz.ImageGrid, error) {
 	if len(windows) == 0 {
 		return nil, errors.New("book: PoolGallery: no window sizes")
@@ -78,9 +78,9 @@ func PoolGallery(x byhand.NHWC, windows ...int) (*viz.ImageGrid, error) {
 					return nil, fmt.Errorf("book: PoolGallery: image %d, window %d: %w", n, k, err)
 				}
 				pix = append(pix, enlarge(y, x.H, x.W)...)
-				captions = append(captions, fmt.Sprintf("%s %d×%d → %d×%d", op, k, k, y.H, y.W))
+				captions = append(captions, fmt.Sprintf("%s %d×%d → %d×%d", op, k, k, y.W, y.H))
 				if k == 1 {
-					captions[len(captions)-1] = fmt.Sprintf("%d×%d input", x.H, x.W)
+					captions[len(captions)-1] = fmt.Sprintf("%d×%d input", x.W, x.H)
 				}
 			}
 		}

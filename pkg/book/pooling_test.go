@@ -43,7 +43,7 @@ func TestImagePixels(t *testing.T) {
 }
 
 func TestPoolGallery(t *testing.T) {
-	x := byhand.NHWC{N: 2, H: 8, W: 8, C: 1, Pix: make([]float32, 128)}
+	x := byhand.NHWC{N: 2, H: 6, W: 8, C: 1, Pix: make([]float32, 96)}
 	for i := range x.Pix {
 		x.Pix[i] = float32(i%17) / 16
 	}
@@ -59,7 +59,7 @@ func TestPoolGallery(t *testing.T) {
 	if n := strings.Count(svg, "<image"); n != 12 {
 		t.Errorf("%d images in the gallery, want 12", n)
 	}
-	for _, caption := range []string{"8×8 input", "max 2×2 → 4×4", "average 4×4 → 2×2"} {
+	for _, caption := range []string{"8×6 input", "max 2×2 → 4×3", "average 4×4 → 2×1"} {
 		if !strings.Contains(svg, caption) {
 			t.Errorf("no caption %q", caption)
 		}
@@ -67,7 +67,7 @@ func TestPoolGallery(t *testing.T) {
 	if _, err := PoolGallery(x); err == nil {
 		t.Error("PoolGallery without windows: no error")
 	}
-	if _, err := PoolGallery(x, 9); err == nil {
+	if _, err := PoolGallery(x, 7); err == nil {
 		t.Error("PoolGallery with a window larger than the image: no error")
 	}
 }
