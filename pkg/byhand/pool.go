@@ -92,8 +92,8 @@ func (p Pool) window(i, in int) (start, end, count int) {
 
 // MaxPool takes the largest value of each window, channel by channel, and returns the pooled
 // images with, for each output value, the index in x.Pix of the input it came from: the first
-// maximum in row-major order, as PyTorch picks. Padding and the part of a ceil-mode window past
-// the edge hold −∞: they never win.
+// maximum in row-major order, as PyTorch picks, or else the last NaN (PyTorch's rule too). Padding
+// and the part of a ceil-mode window past the edge hold −∞: they never win.
 func MaxPool(x NHWC, p Pool) (y NHWC, argmax []int, err error) {
 	y, err = p.outImages("MaxPool", x)
 	if err != nil {
@@ -109,7 +109,7 @@ func MaxPool(x NHWC, p Pool) (y NHWC, argmax []int, err error) {
 					best, arg := float32(math.Inf(-1)), -1
 					for i := y0; i < y1; i++ {
 						for j := x0; j < x1; j++ {
-							if v := x.Pix[x.at(n, i, j, c)]; v > best || arg < 0 {
+							if v := x.Pix[x.at(n, i, j, c)]; v > best || arg < 0 || math.IsNaN(float64(v)) {
 								best, arg = v, x.at(n, i, j, c)
 							}
 						}
@@ -125,7 +125,7 @@ func MaxPool(x NHWC, p Pool) (y NHWC, argmax []int, err error) {
 
 // MaxPoolGrad is the gradient of max pooling: it routes each upstream value dy (one per output of
 // MaxPool) to the input position argmax names, adding where one input wins several windows, and
-// returns it for len inputs. Every other input gets 0.
+// returns the gradient of all n inputs. Every other input gets 0.
 func MaxPoolGrad(dy []float32, argmax []int, n int) ([]float32, error) {
 	if len(dy) != len(argmax) {
 		return nil, fmt.Errorf("byhand: MaxPoolGrad: %d upstream values for %d outputs", len(dy), len(argmax))

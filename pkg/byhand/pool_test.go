@@ -205,3 +205,17 @@ func assertClose(t *testing.T, what string, got, want []float32, tol float64) {
 		}
 	}
 }
+
+// TestMaxPoolTiesAndNaN checks PyTorch's choices: the first of tied maxima wins its window, and a
+// NaN wins over any number (the last NaN, if several), so that it propagates.
+func TestMaxPoolTiesAndNaN(t *testing.T) {
+	nan := float32(math.NaN())
+	x := byhand.NHWC{N: 1, H: 2, W: 4, C: 1, Pix: []float32{2, 5, 1, nan, 5, 0, nan, 3}}
+	y, arg, err := byhand.MaxPool(x, byhand.Pool{Kernel: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if y.Pix[0] != 5 || arg[0] != 1 || !math.IsNaN(float64(y.Pix[1])) || arg[1] != 6 {
+		t.Errorf("max pool of %v: %v at %v, want [5 NaN] at [1 6]", x.Pix, y.Pix, arg)
+	}
+}

@@ -62,7 +62,8 @@ func (p *PoolBuilder) Stride(stride int) *PoolBuilder {
 	return p
 }
 
-// Padding pads every side with p values that never win a max (−∞) or that count as zeros in a mean.
+// Padding pads every side with p values that never win a max (−∞) or that count as zeros in a
+// mean (unless CountIncludePad(false)). It may be at most half the window, as in PyTorch.
 func (p *PoolBuilder) Padding(pad int) *PoolBuilder {
 	p.win.pad = [2][2]int{{pad, pad}, {pad, pad}}
 	return p
