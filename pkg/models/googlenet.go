@@ -2,7 +2,6 @@ package models
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/ml/context"
@@ -135,25 +134,8 @@ func auxClassifier(ctx *context.Context, x *graph.Node, classes int) *graph.Node
 	return mark(ctx, "InceptionAux", mark(ctx.In("fc2"), "Dense", layers.Dense(ctx.In("fc2"), x, classes)))
 }
 
-// maxPoolCeil is a max pool (window, stride, no padding) that rounds its output size up, as
-// PyTorch's ceil_mode=True: a last, partial window is kept wherever it starts inside the input.
-// It pads the bottom and right with −∞, which never wins a max, to make that window whole.
-// (pkg/layers' pool builder gets a ceil mode of its own in parallel work; this is GoogLeNet's.)
+// maxPoolCeil is GoogLeNet's max pool (window, stride, no padding) with PyTorch's
+// ceil_mode=True, which rounds the output size up.
 func maxPoolCeil(ctx *context.Context, x *graph.Node, window, stride int) *graph.Node {
-	dims := x.Shape().Dimensions
-	padded := x
-	for axis := 1; axis <= 2; axis++ {
-		in := dims[axis]
-		out := (in-window+stride-1)/stride + 1
-		if (out-1)*stride >= in { // PyTorch drops a window that would start past the input
-			out--
-		}
-		if extra := (out-1)*stride + window - in; extra > 0 {
-			d := padded.Shape().Clone().Dimensions
-			d[axis] = extra
-			fill := graph.BroadcastToDims(graph.Scalar(x.Graph(), x.DType(), math.Inf(-1)), d...)
-			padded = graph.Concatenate([]*graph.Node{padded, fill}, axis)
-		}
-	}
-	return layers.MaxPool2D(padded, window).Stride(stride).Impl(layers.ImplFrom(ctx)).Done()
+	return layers.MaxPool2D(x, window).Stride(stride).CeilMode().Impl(layers.ImplFrom(ctx)).Done()
 }
