@@ -5,7 +5,8 @@
 // chapter 05; the loss curves and their derivatives, the PyTorch comparison table and CTC by
 // enumeration of chapter 06; the activation curves and the depth study of chapter 07; the photographs
 // as grey, RGB and RGBA tensors, Sobel's kernels, the layer run with given weights and the learned
-// edge detector of chapter 10.
+// edge detector of chapter 10; the 1998 LeNet-5 computed by hand, the paper's table I and its
+// connection counts of chapter 13.
 //
 // It is scaffolding for the text, not the library: a program that trains a model imports
 // [github.com/godl-book/godl/pkg/training], [github.com/godl-book/godl/pkg/losses] and
