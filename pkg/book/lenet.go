@@ -12,6 +12,7 @@ import (
 
 	"github.com/godl-book/godl/pkg/backend"
 	"github.com/godl-book/godl/pkg/models"
+	"github.com/godl-book/godl/pkg/training"
 	"github.com/godl-book/godl/pkg/viz"
 )
 
@@ -316,4 +317,31 @@ func Flat(maps [][]float32) []float32 {
 		out = append(out, m...)
 	}
 	return out
+}
+
+// TestAccuracies returns run's accuracy on its held-out set after each epoch, as a series named
+// name: chapter 13 plots the 1998 and the modern LeNet-5 together with it.
+func TestAccuracies(run *training.Run, name string) viz.Series {
+	s := viz.Series{Name: name}
+	for _, e := range run.History {
+		s.Y = append(s.Y, e.TestAccuracy)
+	}
+	return s
+}
+
+// LaterEpochSeconds is the mean duration of run's epochs after the first, whose time includes
+// compiling the training graph; with one epoch, that epoch's.
+func LaterEpochSeconds(run *training.Run) float64 {
+	h := run.History
+	if len(h) == 0 {
+		return 0
+	}
+	if len(h) == 1 {
+		return h[0].Seconds
+	}
+	total := 0.0
+	for _, e := range h[1:] {
+		total += e.Seconds
+	}
+	return total / float64(len(h)-1)
 }

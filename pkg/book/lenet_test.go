@@ -14,6 +14,7 @@ import (
 
 	"github.com/godl-book/godl/pkg/backend"
 	"github.com/godl-book/godl/pkg/models"
+	"github.com/godl-book/godl/pkg/training"
 )
 
 // TestC3Inputs checks table I against the paper's description (§II.B): six C3 maps read 3
@@ -205,5 +206,24 @@ func TestC1Kernels(t *testing.T) {
 	}
 	if got := Flat([][]float32{{1, 2}, {3}}); len(got) != 3 || got[2] != 3 {
 		t.Errorf("Flat: %v", got)
+	}
+}
+
+// TestEpochSummaries: the accuracies per epoch in order, and the mean time of the epochs after
+// the first (which compiles).
+func TestEpochSummaries(t *testing.T) {
+	run := &training.Run{History: []training.Epoch{{Seconds: 20, TestAccuracy: 0.9},
+		{Seconds: 2, TestAccuracy: 0.95}, {Seconds: 4, TestAccuracy: 0.97}}}
+	s := TestAccuracies(run, "1998")
+	if s.Name != "1998" || !slices.Equal(s.Y, []float64{0.9, 0.95, 0.97}) {
+		t.Errorf("TestAccuracies: %+v", s)
+	}
+	for _, c := range []struct {
+		h    []training.Epoch
+		want float64
+	}{{run.History, 3}, {run.History[:1], 20}, {nil, 0}} {
+		if got := LaterEpochSeconds(&training.Run{History: c.h}); got != c.want {
+			t.Errorf("LaterEpochSeconds(%d epochs) = %g, want %g", len(c.h), got, c.want)
+		}
 	}
 }
