@@ -5,8 +5,11 @@
 // chapter 05; the loss curves and their derivatives, the PyTorch comparison table and CTC by
 // enumeration of chapter 06; the activation curves and the depth study of chapter 07; dropout's
 // statistics and its comparison with torch, the overfitting study and its rate sweep of chapter
-// 08; the photographs as grey, RGB and RGBA tensors, Sobel's kernels, the layer run with given
-// weights and the learned edge detector of chapter 10.
+// 08; the pictures pooled, the shift study and the pooling networks of chapter 09; the
+// photographs as grey, RGB and RGBA tensors, Sobel's kernels, the layer run with given weights
+// and the learned edge detector of chapter 10; the augmentation gallery and ablation of chapter
+// 11; the 1998 LeNet-5 computed by hand, the paper's table I and its connection counts of
+// chapter 13.
 //
 // It is scaffolding for the text, not the library: a program that trains a model imports
 // [github.com/godl-book/godl/pkg/training], [github.com/godl-book/godl/pkg/losses] and
