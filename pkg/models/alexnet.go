@@ -16,6 +16,7 @@ type AlexNetOption func(*alexnet)
 type alexnet struct {
 	classes int
 	lrn     bool
+	twoGPU  bool
 }
 
 // WithLRN adds the 2012 paper's local response normalization (size 5, α 1e-4, β 0.75, k 2)
@@ -23,9 +24,17 @@ type alexnet struct {
 // §3.3 and §3.5). It has no parameters, so the count stays torchvision's.
 func WithLRN() AlexNetOption { return func(a *alexnet) { a.lrn = true } }
 
+// TwoGPU builds the 2012 paper's widths instead of torchvision's: 96, 256, 384, 384 and 256
+// kernels, with conv1 unpadded, and conv2, conv4 and conv5 split into two groups (Conv2D's
+// Groups), each seeing only the half of the previous layer's maps that lived on its GPU — the
+// paper's figure 2. With WithLRN it is the 2012 network: 60,965,224 parameters for 1000 classes,
+// as PyTorch counts it and as Caffe's bvlc_alexnet has, on 227×227 images (the paper's "224"
+// does not give its 55×55 maps).
+func TwoGPU() AlexNetOption { return func(a *alexnet) { a.twoGPU = true } }
+
 // AlexNet is Krizhevsky, Sutskever and Hinton's 2012 network (chapter 14) as torchvision builds
 // it — the one-GPU form of Krizhevsky's 2014 "One weird trick", with 64, 192, 384, 256 and 256
-// kernels where the paper's two GPUs had 96, 256, 384, 384 and 256, and without response
+// kernels where the paper's two GPUs had 96, 256, 384, 384 and 256 (TwoGPU), and without response
 // normalization unless WithLRN:
 //
 //	conv 64@11×11 stride 4 pad 2 → ReLU → max pool 3 stride 2
@@ -50,9 +59,10 @@ func (a alexnet) build(ctx *context.Context, images *graph.Node) *graph.Node {
 	checkImages("AlexNet", images, a.classes)
 	impl := layers.ImplFrom(ctx)
 	f := ctx.In("features")
-	conv := func(i, channels, kernel, stride, pad int, x *graph.Node) *graph.Node {
+	conv := func(i, channels, kernel, stride, pad, groups int, x *graph.Node) *graph.Node {
 		c := f.In(fmt.Sprint(i))
-		return layers.ReLU(mark(c, "Conv2D", layers.Conv2D(c, x, channels, kernel).Stride(stride).Padding(pad).Done()))
+		y := layers.Conv2D(c, x, channels, kernel).Stride(stride).Padding(pad).Groups(groups).Done()
+		return layers.ReLU(mark(c, "Conv2D", y))
 	}
 	pool := func(i int, x *graph.Node) *graph.Node {
 		if a.lrn && i < 12 {
@@ -60,11 +70,15 @@ func (a alexnet) build(ctx *context.Context, images *graph.Node) *graph.Node {
 		}
 		return mark(f.In(fmt.Sprint(i)), "MaxPool2D", layers.MaxPool2D(x, 3).Stride(2).Impl(impl).Done())
 	}
-	x := pool(2, conv(0, 64, 11, 4, 2, images))
-	x = pool(5, conv(3, 192, 5, 1, 2, x))
-	x = conv(6, 384, 3, 1, 1, x)
-	x = conv(8, 256, 3, 1, 1, x)
-	x = mark(f, "Sequential", pool(12, conv(10, 256, 3, 1, 1, x)))
+	w, pad1, g := [5]int{64, 192, 384, 256, 256}, 2, 1
+	if a.twoGPU {
+		w, pad1, g = [5]int{96, 256, 384, 384, 256}, 0, 2
+	}
+	x := pool(2, conv(0, w[0], 11, 4, pad1, 1, images))
+	x = pool(5, conv(3, w[1], 5, 1, 2, g, x))
+	x = conv(6, w[2], 3, 1, 1, 1, x)
+	x = conv(8, w[3], 3, 1, 1, g, x)
+	x = mark(f, "Sequential", pool(12, conv(10, w[4], 3, 1, 1, g, x)))
 	x = mark(ctx.In("avgpool"), "AdaptiveAvgPool2D", layers.AdaptiveAvgPool2D(x, 6, 6))
 	return classifier(ctx.In("classifier"), layers.Flatten(x), 4096, a.classes, 0.5, true)
 }
