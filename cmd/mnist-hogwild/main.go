@@ -20,8 +20,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gomlx/gomlx/backends"
-
 	"github.com/godl-book/godl/pkg/backend"
 	"github.com/godl-book/godl/pkg/datasets"
 	"github.com/godl-book/godl/pkg/hogwild"
@@ -84,15 +82,15 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	b, err := pickBackend(c.cuda)
+	pick := backend.CPU // the original trains on the CPU unless told --cuda
+	if c.cuda {
+		pick = backend.Default
+	}
+	b, err := pick()
 	if err != nil {
 		return err
 	}
-	opts := []datasets.Option{datasets.Log(stderr)}
-	if c.limit > 0 {
-		opts = append(opts, datasets.Limit(c.limit))
-	}
-	trainSet, testSet, err := datasets.MNIST(opts...)
+	trainSet, testSet, err := datasets.MNIST(datasets.Log(stderr), datasets.Limit(c.limit))
 	if err != nil {
 		return err
 	}
@@ -126,18 +124,4 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "\nTest set: Average loss: %.4f, Accuracy: %d/%d (%.0f%%)\n\n", ev.Loss, correct,
 		testSet.Len(), 100*float64(correct)/float64(testSet.Len()))
 	return nil
-}
-
-// pickBackend is backend.Default() with -cuda; without it, the best backend that is not a GPU,
-// as the original trains on the CPU unless told --cuda.
-func pickBackend(cuda bool) (backends.Backend, error) {
-	if cuda || backend.Choose().Name != "xla-cuda" {
-		return backend.Default()
-	}
-	for _, ch := range backend.Available() {
-		if ch.Name != "xla-cuda" {
-			return backend.Load(ch)
-		}
-	}
-	return backend.Default()
 }

@@ -10,14 +10,12 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"math"
 	"os"
 
-	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/train"
 
@@ -86,15 +84,15 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	b, err := pickBackend(c.noCUDA)
+	pick := backend.Default
+	if c.noCUDA {
+		pick = backend.CPU
+	}
+	b, err := pick()
 	if err != nil {
 		return err
 	}
-	opts := []datasets.Option{datasets.Log(stderr)}
-	if c.limit > 0 {
-		opts = append(opts, datasets.Limit(c.limit))
-	}
-	trainSet, testSet, err := datasets.MNIST(opts...)
+	trainSet, testSet, err := datasets.MNIST(datasets.Log(stderr), datasets.Limit(c.limit))
 	if err != nil {
 		return err
 	}
@@ -126,19 +124,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "saved the model to %s\n", c.saveDir)
 	}
 	return nil
-}
-
-// pickBackend is backend.Default(), or with noCUDA the best backend that is not a GPU.
-func pickBackend(noCUDA bool) (backends.Backend, error) {
-	if !noCUDA || backend.Choose().Name != "xla-cuda" {
-		return backend.Default()
-	}
-	for _, c := range backend.Available() {
-		if c.Name != "xla-cuda" {
-			return backend.Load(c)
-		}
-	}
-	return nil, errors.New("no backend other than CUDA") // unreachable: pure Go is always there
 }
 
 // logStep prints the original's line every logInterval batches of an epoch, and after the first

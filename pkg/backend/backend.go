@@ -194,6 +194,21 @@ func Default() (backends.Backend, error) {
 	return defaultBackend, defaultErr
 }
 
+// CPU returns Default's backend unless that is a GPU; then the best one that is not (XLA on the
+// CPU, else pure Go), loaded anew. It serves the pytorch/examples programs' -no-cuda (cmd/mnist)
+// and their default without -cuda (cmd/mnist-hogwild).
+func CPU() (backends.Backend, error) {
+	if Choose().Name != "xla-cuda" {
+		return Default()
+	}
+	for _, c := range Available() {
+		if c.Name != "xla-cuda" {
+			return Load(c)
+		}
+	}
+	return nil, errors.New("backend: no backend other than CUDA") // unreachable: pure Go is always there
+}
+
 // Current returns the choice behind Default; call Default first.
 func Current() Choice { return defaultChoice }
 

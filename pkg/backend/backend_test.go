@@ -233,3 +233,17 @@ func TestGoRunsOpsOneAtATime(t *testing.T) {
 		}
 	}
 }
+
+func TestCPUIsDefaultWithoutGPU(t *testing.T) {
+	if Choose().Name == "xla-cuda" {
+		t.Skip("a GPU is the default here: CPU loads another backend")
+	}
+	d, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := CPU()
+	if err != nil || c != d {
+		t.Errorf("CPU() = %v, %v; want Default's backend %v", c, err, d)
+	}
+}

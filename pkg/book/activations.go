@@ -137,35 +137,19 @@ func (s *DepthStudy) TestAccuracy() float64 { return s.History[len(s.History)-1]
 
 // Save writes the study as JSON to path, creating its folder: a later notebook cell (a new
 // process under GoNB) reads it back with LoadDepthStudy.
-func (s *DepthStudy) Save(path string) error {
-	data, err := json.MarshalIndent(s, "", " ")
-	if err == nil {
-		err = os.MkdirAll(filepath.Dir(path), 0o755)
-	}
-	if err == nil {
-		err = os.WriteFile(path, data, 0o644)
-	}
-	if err != nil {
-		return fmt.Errorf("book: save depth study: %w", err)
-	}
-	return nil
-}
+func (s *DepthStudy) Save(path string) error { return saveJSON(path, "depth study", s) }
 
 // LoadDepthStudy reads a study that Save wrote.
 func LoadDepthStudy(path string) (*DepthStudy, error) {
-	data, err := os.ReadFile(path)
+	s, err := loadJSON[*DepthStudy](path, "run the depth study first")
 	if err != nil {
-		return nil, fmt.Errorf("book: %w", err)
+		return nil, err
 	}
-	var s DepthStudy
-	if err := json.Unmarshal(data, &s); err != nil {
-		return nil, fmt.Errorf("book: %s: %w", path, err)
-	}
-	if len(s.InitNorms) == 0 || len(s.InitNorms) != len(s.TrainedNorms) || len(s.History) == 0 {
+	if s == nil || len(s.InitNorms) == 0 || len(s.InitNorms) != len(s.TrainedNorms) || len(s.History) == 0 {
 		return nil, fmt.Errorf("book: %s: %d and %d gradient norms, %d epochs; want as many norms before as after training, and epochs",
 			path, len(s.InitNorms), len(s.TrainedNorms), len(s.History))
 	}
-	return &s, nil
+	return s, nil
 }
 
 // GradNormFigure draws the studies' weight-gradient norms per layer on a log scale, at

@@ -1,7 +1,6 @@
 package book
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -169,25 +168,14 @@ func AugmentRunsPath() string { return filepath.Join(os.TempDir(), "godl-ch11", 
 
 // SaveAugmentRuns writes runs to path as JSON, creating its folder.
 func SaveAugmentRuns(path string, runs []AugmentRun) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	data, err := json.Marshal(runs)
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(path, data, 0o644)
+	return saveJSON(path, "augmentation runs", runs)
 }
 
 // LoadAugmentRuns reads what SaveAugmentRuns wrote.
 func LoadAugmentRuns(path string) ([]AugmentRun, error) {
-	data, err := os.ReadFile(path)
+	runs, err := loadJSON[[]AugmentRun](path, "run the ablation cell first")
 	if err != nil {
-		return nil, fmt.Errorf("book: %w (run the ablation cell first)", err)
-	}
-	var runs []AugmentRun
-	if err := json.Unmarshal(data, &runs); err != nil {
-		return nil, fmt.Errorf("book: %s: %w", path, err)
+		return nil, err
 	}
 	for _, r := range runs {
 		if len(r.History) == 0 {

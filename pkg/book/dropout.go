@@ -310,28 +310,14 @@ func OverfitPath(name string) string {
 // SaveOverfit writes studies as JSON to path, creating its folder: a later notebook cell (a new
 // process under GoNB) reads them back with LoadOverfit.
 func SaveOverfit(path string, studies ...*OverfitStudy) error {
-	data, err := json.MarshalIndent(studies, "", " ")
-	if err == nil {
-		err = os.MkdirAll(filepath.Dir(path), 0o755)
-	}
-	if err == nil {
-		err = os.WriteFile(path, data, 0o644)
-	}
-	if err != nil {
-		return fmt.Errorf("book: save overfit studies: %w", err)
-	}
-	return nil
+	return saveJSON(path, "overfit studies", studies)
 }
 
 // LoadOverfit reads back the studies SaveOverfit wrote to path.
 func LoadOverfit(path string) ([]*OverfitStudy, error) {
-	data, err := os.ReadFile(path)
+	studies, err := loadJSON[[]*OverfitStudy](path, "run the overfitting study first")
 	if err != nil {
-		return nil, fmt.Errorf("book: %w", err)
-	}
-	var studies []*OverfitStudy
-	if err := json.Unmarshal(data, &studies); err != nil {
-		return nil, fmt.Errorf("book: %s: %w", path, err)
+		return nil, err
 	}
 	for i, s := range studies {
 		if s == nil || len(s.Epochs) == 0 || len(s.Layers) != 2 {

@@ -1,12 +1,10 @@
 package book
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 
@@ -405,14 +403,7 @@ func TrainPoolNets(dir string, train, test *datasets.Dataset, seeds int, opts ..
 		s.ExamplesPerSecond = float64(examples) / (s.Seconds * float64(seeds))
 		out = append(out, s)
 	}
-	data, err := json.MarshalIndent(out, "", " ")
-	if err == nil {
-		err = os.WriteFile(filepath.Join(dir, summaryFile), data, 0o644)
-	}
-	if err != nil {
-		return out, fmt.Errorf("book: TrainPoolNets: save the summary: %w", err)
-	}
-	return out, nil
+	return out, saveJSON(filepath.Join(dir, summaryFile), "the pooling networks' summary", out)
 }
 
 const summaryFile = "summary.json"
@@ -420,13 +411,9 @@ const summaryFile = "summary.json"
 // LoadPoolSummary reads back the summaries that TrainPoolNets saved in dir.
 func LoadPoolSummary(dir string) ([]PoolSummary, error) {
 	path := filepath.Join(dir, summaryFile)
-	data, err := os.ReadFile(path)
+	out, err := loadJSON[[]PoolSummary](path, "run TrainPoolNets first")
 	if err != nil {
-		return nil, fmt.Errorf("book: %w (run TrainPoolNets first)", err)
-	}
-	var out []PoolSummary
-	if err := json.Unmarshal(data, &out); err != nil {
-		return nil, fmt.Errorf("book: %s: %w", path, err)
+		return nil, err
 	}
 	if len(out) != len(PoolHeads) {
 		return nil, fmt.Errorf("book: %s: %d variants, want %d", path, len(out), len(PoolHeads))

@@ -14,6 +14,7 @@
 package hogwild
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -148,22 +149,9 @@ func initialWeights(b backends.Backend, model models.Model, data *datasets.Datas
 		shared = append(shared, &param{v: v, dims: t.Shape().Dimensions, bits: bits})
 	}
 	slices.SortFunc(shared, func(a, b *param) int {
-		if a.v.Scope() != b.v.Scope() {
-			return compare(a.v.Scope(), b.v.Scope())
-		}
-		return compare(a.v.Name(), b.v.Name())
+		return cmp.Or(cmp.Compare(a.v.Scope(), b.v.Scope()), cmp.Compare(a.v.Name(), b.v.Name()))
 	})
 	return shared, ctx, nil
-}
-
-func compare(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // work is worker w: it trains cfg.Epochs passes and returns its number of steps.
