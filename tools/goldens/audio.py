@@ -4,9 +4,9 @@
 Not torch: run it with a venv outside the repository that has librosa (0.11 when these were
 made), scipy, numpy and soundfile:
 
-    python3 -m venv /work/wt/.venv-goldens
-    /work/wt/.venv-goldens/bin/pip install librosa scipy numpy soundfile
-    /work/wt/.venv-goldens/bin/python tools/goldens/audio.py
+    python3 -m venv /tmp/venv-goldens
+    /tmp/venv-goldens/bin/pip install librosa scipy numpy soundfile
+    /tmp/venv-goldens/bin/python tools/goldens/audio.py
 
 It writes pkg/audio/testdata/audio_golden.json and the WAV files pkg/audio/testdata/*.wav, and
 records the versions it used in the JSON. The inputs (signals) are in the JSON as float32

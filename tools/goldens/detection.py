@@ -5,9 +5,9 @@ torchvision 0.14 with torch 1.13 (Debian's python3-torchvision), pycocotools fro
 Python has torch but not pycocotools, so run it from a venv outside the repository that sees the
 system packages:
 
-    /usr/bin/python3 -m venv --system-site-packages /work/wt/.venv-det
-    /work/wt/.venv-det/bin/pip install pycocotools
-    /work/wt/.venv-det/bin/python tools/goldens/detection.py   # writes pkg/detection/testdata/detection_golden.json
+    /usr/bin/python3 -m venv --system-site-packages /tmp/venv-det
+    /tmp/venv-det/bin/pip install pycocotools
+    /tmp/venv-det/bin/python tools/goldens/detection.py   # writes pkg/detection/testdata/detection_golden.json
 
 All boxes are float64 and corner form (x1, y1, x2, y2) unless a field says otherwise:
 

@@ -3,9 +3,9 @@ compute on small random images.
 
 Run from the repository root with a virtual environment outside the repository:
 
-    python3 -m venv /work/wt/.venv-goldens-img
-    /work/wt/.venv-goldens-img/bin/pip install pillow numpy opencv-python-headless
-    /work/wt/.venv-goldens-img/bin/python tools/goldens/imageproc.py
+    python3 -m venv /tmp/venv-goldens-img
+    /tmp/venv-goldens-img/bin/pip install pillow numpy opencv-python-headless
+    /tmp/venv-goldens-img/bin/python tools/goldens/imageproc.py
 
 It writes pkg/imageproc/resize_golden.json: for each case the input (HWC, row-major),
 the target size and Pillow's or OpenCV's output, with the library versions that made them.

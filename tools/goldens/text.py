@@ -3,9 +3,9 @@ split tricky text.
 
 Run from the repository root with a virtual environment outside the repository:
 
-    python3 -m venv /work/wt/.venv-goldens-img
-    /work/wt/.venv-goldens-img/bin/pip install nltk
-    /work/wt/.venv-goldens-img/bin/python tools/goldens/text.py
+    python3 -m venv /tmp/venv-goldens-img
+    /tmp/venv-goldens-img/bin/pip install nltk
+    /tmp/venv-goldens-img/bin/python tools/goldens/text.py
 
 It writes pkg/text/testdata/tokenize_golden.json: each text with NLTK's and str.split()'s tokens,
 and the versions that made them. NLTK 3.10 compiles wordpunct's pattern \\w+|[^\\w\\s]+ with the
